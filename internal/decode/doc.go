@@ -1,0 +1,13 @@
+// Package decode is the second stage of the iotlens pipeline: it turns a raw
+// frame from package capture into a Packet, a set of zero-copy views of its
+// link, network and transport headers (Ethernet, 802.1Q/802.1ad at any depth,
+// Linux SLL/SLL2, BSD null, raw IP, NFLOG; IPv4 with options, IPv6 with
+// extension headers, ARP, TCP, UDP, ICMP, ICMPv6), and reassembles IP
+// fragments so that UDP payloads such as large DNS answers reach the
+// dissectors whole.
+//
+// It is hand-written rather than built on gopacket because it is the hot path:
+// one Decoder fills one reused Packet, so decoding allocates nothing per packet.
+//
+// Next stage: package dissect (application protocols) and package engine.
+package decode
