@@ -1,0 +1,127 @@
+package output
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestSafeCell(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"plain.example.com", "plain.example.com"},
+		{"=cmd|'/c calc'!A1", "'=cmd|'/c calc'!A1"},
+		{"+1+2", "'+1+2"},
+		{"-2+3", "'-2+3"},
+		{"@SUM(A1)", "'@SUM(A1)"},
+		{"\tx", "'\tx"},
+		{"-1", "-1"},
+		{"3.25", "3.25"},
+		{"1e-05", "1e-05"},
+		{"", ""},
+		{"bad\xffutf8", "bad\uFFFDutf8"},
+	}
+	for _, c := range cases {
+		if got := SafeCell(c.in); got != c.want {
+			t.Errorf("SafeCell(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestCSVQuotesAndLineEnds(t *testing.T) {
+	for _, crlf := range []bool{false, true} {
+		var b bytes.Buffer
+		w := NewCSV(&b, crlf)
+		if err := w.Write([]string{"a,b", `say "hi"`, "=1+1"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		want := `"a,b","say ""hi""",'=1+1`
+		if crlf {
+			want += "\r\n"
+		} else {
+			want += "\n"
+		}
+		if b.String() != want {
+			t.Errorf("crlf=%v: got %q want %q", crlf, b.String(), want)
+		}
+	}
+}
+
+func TestWriteFileAtomic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "sub", "out.csv")
+	if err := WriteFile(path, func(w *bufio.Writer) error { _, err := w.WriteString("first\n"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	failure := errors.New("interrupted")
+	err := WriteFile(path, func(w *bufio.Writer) error {
+		w.WriteString("half a fi")
+		return failure
+	})
+	if !errors.Is(err, failure) {
+		t.Fatalf("want the write error, got %v", err)
+	}
+	got, _ := os.ReadFile(path)
+	if string(got) != "first\n" {
+		t.Fatalf("a failed write must leave the previous file, got %q", got)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	if len(entries) != 1 {
+		t.Fatalf("temporary files left behind: %v", entries)
+	}
+}
+
+func TestWriteFileRefusesInputs(t *testing.T) {
+	dir := t.TempDir()
+	input := filepath.Join(dir, "capture.pcap")
+	os.WriteFile(input, []byte("pcap"), 0o644)
+	Protect(input)
+	err := WriteFile(input, func(w *bufio.Writer) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "input") {
+		t.Fatalf("writing over an input must be refused, got %v", err)
+	}
+	if b, _ := os.ReadFile(input); string(b) != "pcap" {
+		t.Fatal("input was modified")
+	}
+}
+
+func TestTableIsTerminalSafe(t *testing.T) {
+	var b bytes.Buffer
+	err := Table(&b, []string{"NAME", "N"}, [][]string{{"evil\x1b[2Jname\r", "1"}, {"ok", "22"}}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if strings.ContainsAny(out, "\x1b\r") {
+		t.Fatalf("control characters reached the terminal: %q", out)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[2], "ok ") {
+		t.Fatalf("unexpected table:\n%s", out)
+	}
+	if got := TerminalSafe("abcdefghij", 5); got != "abcd…" || utf8.RuneCountInString(got) != 5 {
+		t.Fatalf("TerminalSafe cut = %q", got)
+	}
+}
+
+func TestJSONValidUTF8AndEscaped(t *testing.T) {
+	var b bytes.Buffer
+	if err := JSON(&b, map[string]string{"name": "<script>\xff"}); err != nil {
+		t.Fatal(err)
+	}
+	if !utf8.Valid(b.Bytes()) || strings.Contains(b.String(), "<script>") {
+		t.Fatalf("JSON not safe: %s", b.String())
+	}
+	var back map[string]string
+	if err := json.Unmarshal(b.Bytes(), &back); err != nil {
+		t.Fatal(err)
+	}
+}
