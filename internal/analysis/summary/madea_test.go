@@ -1,0 +1,136 @@
+package summary_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/iotlens/iotlens/internal/analysis/summary"
+	"github.com/iotlens/iotlens/internal/engine"
+	"github.com/iotlens/iotlens/internal/pipeline"
+	"github.com/iotlens/iotlens/internal/testutil"
+)
+
+func runSummary(t *testing.T, opts pipeline.Options) (*pipeline.Outcome, []summary.Row) {
+	t.Helper()
+	opts.Analyses = []engine.Analysis{summary.Analysis{}}
+	opts.Stderr = io.Discard
+	out, err := pipeline.Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out, summary.Build(out.Partial(summary.Name).(*summary.Partial), out.Inventory, 3)
+}
+
+// TestMADEAWithMapping: every host of Device_MAC_Name_Mapping.csv that
+// appears in the captures is named (14 of 15 rows: the Nest Protect is
+// silent), the truncated files warn and keep their packets, and the Tx/Rx
+// totals equal tshark's eth.src / eth.dst counts.
+func TestMADEAWithMapping(t *testing.T) {
+	madea := testutil.Fixture(t, "madea")
+	out, rows := runSummary(t, pipeline.Options{Inputs: []string{madea}, DevicesFile: filepath.Join(madea, "Device_MAC_Name_Mapping.csv")})
+	if len(rows) != 15 {
+		t.Fatalf("want the 15 rows of the mapping, got %d", len(rows))
+	}
+	seen := 0
+	for _, r := range rows {
+		if r.Packets > 0 {
+			seen++
+		} else if r.Device != "Nest Smoke & CO Detector" {
+			t.Errorf("%s not seen", r.Device)
+		}
+	}
+	if seen != 14 {
+		t.Errorf("%d devices seen, want 14", seen)
+	}
+	truncated := 0
+	for _, w := range out.Result.Warnings {
+		if w.Kind == engine.WarnTruncated {
+			truncated++
+		}
+	}
+	if truncated != 3 {
+		t.Errorf("want 3 truncation warnings, got %v", out.Result.Warnings)
+	}
+	if out.Result.Frames != 339407 {
+		t.Errorf("frames = %d, want 339407 (tshark's count over the 19 files)", out.Result.Frames)
+	}
+	tx, rx := tsharkPerMAC(t, madea)
+	for _, r := range rows {
+		if len(r.MACs) != 1 {
+			t.Fatalf("%s: MACs %v", r.Device, r.MACs)
+		}
+		m := r.MACs[0]
+		if r.TxPackets != tx[m].packets || r.TxBytes != tx[m].bytes || r.RxPackets != rx[m].packets || r.RxBytes != rx[m].bytes {
+			t.Errorf("%s (%s): iotlens tx %d/%d rx %d/%d, tshark tx %d/%d rx %d/%d", r.Device, m,
+				r.TxPackets, r.TxBytes, r.RxPackets, r.RxBytes, tx[m].packets, tx[m].bytes, rx[m].packets, rx[m].bytes)
+		}
+	}
+}
+
+// TestMADEADiscovery: without the mapping the same 14 hosts are discovered,
+// with vendor names from the MAC registry where the MAC is not random.
+func TestMADEADiscovery(t *testing.T) {
+	madea := testutil.Fixture(t, "madea")
+	_, mapped := runSummary(t, pipeline.Options{Inputs: []string{madea}, DevicesFile: filepath.Join(madea, "Device_MAC_Name_Mapping.csv")})
+	_, found := runSummary(t, pipeline.Options{Inputs: []string{madea}})
+	byMAC := map[string]summary.Row{}
+	for _, r := range found {
+		for _, m := range r.MACs {
+			byMAC[m] = r
+		}
+	}
+	for _, want := range mapped {
+		if want.Packets == 0 {
+			continue
+		}
+		got, ok := byMAC[want.MACs[0]]
+		if !ok {
+			t.Errorf("%s (%s) not discovered", want.Device, want.MACs[0])
+			continue
+		}
+		if got.TxPackets != want.TxPackets || got.RxBytes != want.RxBytes {
+			t.Errorf("%s: discovered counts differ", want.Device)
+		}
+		if got.Vendor == "" && want.MACs[0] != "e6:ce:94:c8:64:43" { // the Pixel uses a random MAC
+			t.Errorf("%s: no vendor", want.Device)
+		}
+	}
+}
+
+type count struct{ packets, bytes int64 }
+
+func tsharkPerMAC(t *testing.T, dir string) (tx, rx map[string]count) {
+	t.Helper()
+	if _, err := exec.LookPath("tshark"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("tshark not installed")
+		}
+		t.Skip("tshark not on PATH")
+	}
+	tx, rx = map[string]count{}, map[string]count{}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.cap"))
+	for _, f := range files {
+		out, _ := exec.Command("tshark", "-n", "-r", f, "-T", "fields", "-e", "eth.src", "-e", "eth.dst", "-e", "frame.len").Output()
+		sc := bufio.NewScanner(bytes.NewReader(out))
+		for sc.Scan() {
+			col := strings.Split(sc.Text(), "\t")
+			if len(col) != 3 {
+				continue
+			}
+			n, _ := strconv.ParseInt(col[2], 10, 64)
+			s, d := tx[col[0]], rx[col[1]]
+			s.packets, s.bytes = s.packets+1, s.bytes+n
+			d.packets, d.bytes = d.packets+1, d.bytes+n
+			tx[col[0]], rx[col[1]] = s, d
+		}
+	}
+	return tx, rx
+}
