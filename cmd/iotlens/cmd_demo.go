@@ -19,7 +19,7 @@ func newDemoCmd() *cobra.Command {
 		Use:   "demo [-o DIR]",
 		Short: "Run iotlens on its built-in synthetic smart-home sample",
 		Long: `demo needs no input: it unpacks a small synthetic smart-home capture made by
-'iotlens synth' (8 devices, 6 hours) into DIR/input, runs the analyses on it in one pass
+'iotlens synth' (8 devices, 3 hours) into DIR/input, runs the analyses on it in one pass
 and writes the results into DIR: summary.txt (the table), summary.csv and summary.json.`,
 		Example: `  iotlens demo -o out
   iotlens summary --devices out/input/sample-devices.csv out/input/sample.pcap   # the same by hand`,

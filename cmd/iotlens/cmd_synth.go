@@ -17,11 +17,11 @@ import (
 
 func newSynthCmd() *cobra.Command {
 	var (
-		out, macList, size string
-		devices            int
-		hours              float64
-		seed               uint64
-		hostile            bool
+		out, macList, size    string
+		devices               int
+		hours                 float64
+		seed                  uint64
+		hostile, compressible bool
 	)
 	cmd := &cobra.Command{
 		Use:   "synth -o FILE [flags]",
@@ -46,7 +46,7 @@ A name ending in .gz or .zst is compressed.`,
 				return usageError{err}
 			}
 			opts := synth.Options{Devices: devices, Duration: time.Duration(hours * float64(time.Hour)),
-				Seed: seed, TargetBytes: target, Hostile: hostile}
+				Seed: seed, TargetBytes: target, Hostile: hostile, Compressible: compressible}
 			var truth synth.Truth
 			err = output.WriteFile(out, func(w *bufio.Writer) error {
 				return compressTo(w, out, func(cw io.Writer) error {
@@ -77,6 +77,7 @@ A name ending in .gz or .zst is compressed.`,
 	fl.StringVar(&size, "size", "", "generate until the file reaches this size (e.g. 500MB, 5GB); overrides --hours")
 	fl.Uint64Var(&seed, "seed", 1, "random seed (same seed, same bytes)")
 	fl.BoolVar(&hostile, "hostile", false, "add a device whose names carry HTML, CSV-formula and control characters")
+	fl.BoolVar(&compressible, "compressible", false, "fill encrypted payloads with a pattern instead of random bytes (same lengths; tiny when gzipped)")
 	return cmd
 }
 
@@ -84,7 +85,7 @@ A name ending in .gz or .zst is compressed.`,
 func compressTo(w io.Writer, name string, write func(io.Writer) error) error {
 	switch {
 	case strings.HasSuffix(name, ".gz"):
-		zw := gzip.NewWriter(w)
+		zw, _ := gzip.NewWriterLevel(w, gzip.BestCompression)
 		if err := write(zw); err != nil {
 			return err
 		}

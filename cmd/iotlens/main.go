@@ -44,22 +44,29 @@ func main() {
 	os.Exit(exitCode(err))
 }
 
+// exitCode reports err on stderr and maps it to the process exit code.
 func exitCode(err error) int {
-	if err == nil {
-		return exitOK
+	code := exitCodeOf(err)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "iotlens:", err)
 	}
+	if code == exitUsage {
+		fmt.Fprintln(os.Stderr, "Run 'iotlens --help' or 'iotlens COMMAND --help' for usage.")
+	}
+	return code
+}
+
+func exitCodeOf(err error) int {
 	var ue usageError
 	var we warningsError
 	switch {
+	case err == nil:
+		return exitOK
 	case errors.As(err, &we):
-		fmt.Fprintln(os.Stderr, "iotlens:", err)
 		return exitWarnings
 	case errors.As(err, &ue):
-		fmt.Fprintln(os.Stderr, "iotlens:", err)
-		fmt.Fprintln(os.Stderr, "Run 'iotlens --help' or 'iotlens COMMAND --help' for usage.")
 		return exitUsage
 	}
-	fmt.Fprintln(os.Stderr, "iotlens:", err)
 	return exitError
 }
 

@@ -12,7 +12,7 @@ import (
 	"github.com/klauspost/compress/gzip"
 )
 
-//go:generate go run ../../cmd/iotlens synth --devices 8 --hours 6 --seed 1 -o sample.pcap.gz --mac-list sample-devices.csv
+//go:generate go run ../../cmd/iotlens synth --devices 8 --hours 3 --seed 1 --compressible -o sample.pcap.gz --mac-list sample-devices.csv
 
 //go:embed sample.pcap.gz
 var samplePcapGz []byte

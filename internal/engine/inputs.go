@@ -3,6 +3,7 @@ package engine
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -110,6 +111,9 @@ func expandList(list string, add func(string), depth int) error {
 			entry = filepath.Join(filepath.Dir(list), entry)
 		}
 		if err := expandArg(entry, add, depth+1); err != nil {
+			if os.IsNotExist(errors.Unwrap(err)) && line == firstLine(list) {
+				return fmt.Errorf("input %s: not a pcap/pcapng capture (checked by magic number, also inside gzip/zstd) nor a list of capture paths (line %d is not a file)", list, line)
+			}
 			return fmt.Errorf("file list %s line %d: %w", list, line, err)
 		}
 	}
@@ -117,6 +121,20 @@ func expandList(list string, add func(string), depth int) error {
 		return fmt.Errorf("file list %s: %w", list, err)
 	}
 	return nil
+}
+
+// firstLine is the number of the first entry line of a list file.
+func firstLine(list string) int {
+	b, err := os.ReadFile(list)
+	if err != nil {
+		return 1
+	}
+	for i, l := range strings.Split(string(b), "\n") {
+		if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "#") {
+			return i + 1
+		}
+	}
+	return 1
 }
 
 // describe fills what the file name tells: the destination-analysis layout

@@ -148,15 +148,19 @@ func discoveredName(h Host) string {
 
 // mdnsDisplayName turns an mDNS owner name into a device name:
 // "Philips-hue.local" -> "Philips-hue", "Living Room._hap._tcp.local" ->
-// "Living Room"; service types and reverse-lookup names give "".
+// "Living Room". Service types, reverse-lookup names and multi-label names
+// (LIFX announces "search.<hex id>.local") give "".
 func mdnsDisplayName(n string) string {
 	n = strings.TrimSuffix(n, ".")
 	n = strings.TrimSuffix(n, ".local")
-	if strings.HasPrefix(n, "_") || strings.HasSuffix(n, ".arpa") {
+	if strings.HasPrefix(n, "_") {
 		return ""
 	}
 	if i := strings.Index(n, "._"); i >= 0 {
 		n = n[:i]
+	}
+	if strings.Contains(n, ".") {
+		return ""
 	}
 	return cleanName(n)
 }

@@ -100,7 +100,7 @@ func (s *macObs) seen(t int64) {
 // the zero Addr for non-IP frames. It does not allocate once src's state
 // and its addresses are known.
 func (o *Observations) Frame(t int64, src, dst decode.MAC, srcIP, dstIP netip.Addr) {
-	if src.IsGroup() {
+	if src.IsGroup() || src == (decode.MAC{}) {
 		return
 	}
 	s := o.get(src)
@@ -118,7 +118,8 @@ func (o *Observations) Frame(t int64, src, dst decode.MAC, srcIP, dstIP netip.Ad
 		}
 	}
 	// The gateway is also the MAC that frames to the Internet are sent to.
-	if dstIP = normalizeIP(dstIP); dstIP.IsValid() && !dst.IsGroup() && !IsLocal(dstIP) {
+	// A zero dst means the link layer had none (Linux cooked captures).
+	if dstIP = normalizeIP(dstIP); dstIP.IsValid() && !dst.IsGroup() && dst != (decode.MAC{}) && !IsLocal(dstIP) {
 		if d := o.get(dst); d != nil {
 			d.seen(t)
 			d.addPeer(peerKey(dstIP))

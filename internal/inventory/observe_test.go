@@ -362,6 +362,8 @@ func TestMDNSDisplayName(t *testing.T) {
 		{"Living Room._hap._tcp.local", "Living Room"},
 		{"_googlecast._tcp.local", ""},
 		{"12.1.168.192.in-addr.arpa", ""},
+		{"search.1231312241122bb67c3cadfde9599164.local", ""},
+		{"Philips hue - 2476FF._hap._tcp.local", "Philips hue - 2476FF"},
 		{"plain", "plain"},
 		{"bad\x00name.local.", "badname"},
 	}

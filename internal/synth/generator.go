@@ -149,6 +149,17 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// fillPool prepares the bytes that stand in for ciphertext.
+func fillPool(pool []byte, compressible bool, r *rand.Rand) {
+	if !compressible {
+		fillRandom(r, pool)
+		return
+	}
+	for i := range pool {
+		pool[i] = byte(i & 63)
+	}
+}
+
 func newGenerator(w io.Writer, o Options) (*generator, error) {
 	g := &generator{
 		opts:        o,
@@ -161,7 +172,7 @@ func newGenerator(w io.Writer, o Options) (*generator, error) {
 		serverIndex: map[string]int32{},
 		helloIndex:  map[string]int32{},
 	}
-	fillRandom(g.rng, g.pool)
+	fillPool(g.pool, o.Compressible, g.rng)
 	g.end = g.start + int64(o.Duration)
 	if o.TargetBytes > 0 {
 		g.target = o.TargetBytes

@@ -34,6 +34,11 @@ type Options struct {
 	// SNIs contain HTML, CSV-formula and control characters, very long names
 	// and invalid UTF-8 where the protocol allows it.
 	Hostile bool
+	// Compressible fills encrypted payloads (TLS/QUIC application data,
+	// media) with a repeating pattern instead of random bytes. Lengths,
+	// timing and every header stay the same, but the file gzips to a few
+	// percent of its size: the embedded demo sample uses it.
+	Compressible bool
 }
 
 // Device is the ground truth about one simulated device.
