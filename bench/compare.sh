@@ -20,25 +20,34 @@ IOT="$OUT/iotlens"; M="$OUT/measure"
 
 MADEA="$OUT/madea-merged.pcapng"
 if [ ! -s "$MADEA" ]; then
-  # -a concatenates in argument order; truncated files contribute their complete packets.
-  mergecap -a -w "$MADEA" ../shared/fixtures/madea/*.cap 2>/dev/null || true
+  # mergecap stops at a file cut mid-packet, so first copy each file's complete
+  # packets with editcap (which keeps them and only complains), then concatenate.
+  tmpd=$(mktemp -d)
+  for f in ../shared/fixtures/madea/*.cap; do editcap "$f" "$tmpd/$(basename "$f").pcapng" 2>/dev/null || true; done
+  mergecap -a -w "$MADEA" "$tmpd"/*.pcapng
+  rm -rf "$tmpd"
 fi
 SYN="$OUT/synthetic-$SIZE.pcap"
 [ -s "$SYN" ] || "$IOT" synth --devices 40 --size "$SIZE" -o "$SYN" --mac-list "$OUT/synthetic.devices.csv"
 
 TSHARK_FIELDS=(-T fields -e frame.time_epoch -e eth.src -e eth.dst -e ip.src -e ip.dst -e frame.len -e dns.qry.name -e dns.a -e tls.handshake.extensions_server_name)
 
-bench_one() { # name file devices
-  local name=$1 file=$2 devices=$3
-  local pkts bytes
-  pkts=$(capinfos -c -M "$file" 2>/dev/null | awk -F: '/Number of packets/ {gsub(/ /,"",$2); print $2}')
-  bytes=$(stat -c %s "$file")
-  echo "== $name: $(basename "$file"): $pkts packets, $((bytes/1000000)) MB"
+# bench_one NAME DEVICES FILE... : every tool reads all FILEs (in sequence for
+# tcpdump and tshark; iotlens takes them all at once, in parallel with -j).
+bench_one() {
+  local name=$1 devices=$2; shift 2
+  local pkts=0 bytes=0 n
+  for f in "$@"; do
+    n=$( (capinfos -c -M "$f" 2>/dev/null || true) | awk -F: '/Number of packets/ {gsub(/ /,"",$2); print $2}')
+    pkts=$((pkts + ${n:-0})); bytes=$((bytes + $(stat -c %s "$f")))
+  done
+  echo "== $name: $# file(s), $pkts packets, $((bytes/1000000)) MB"
+  local list; list=$(printf '%q ' "$@")
   {
-    "$M" "tcpdump -r -w /dev/null" -- tcpdump -r "$file" -w /dev/null
-    "$M" "tshark fields (seeds)" -- tshark -r "$file" "${TSHARK_FIELDS[@]}"
-    "$M" "iotlens summary -j1" -- "$IOT" summary -q -j 1 --devices "$devices" "$file"
-    "$M" "iotlens summary -j$(nproc)" -- "$IOT" summary -q --devices "$devices" "$file"
+    "$M" "tcpdump -r -w /dev/null" -- bash -c "for f in $list; do tcpdump -r \$f -w /dev/null 2>/dev/null; done"
+    "$M" "tshark fields (seeds)" -- bash -c "for f in $list; do tshark -r \$f ${TSHARK_FIELDS[*]} 2>/dev/null; done"
+    "$M" "iotlens summary -j1" -- "$IOT" summary -q -j 1 --devices "$devices" "$@"
+    "$M" "iotlens summary -j$(nproc)" -- "$IOT" summary -q --devices "$devices" "$@"
   } > "$OUT/$name.tsv" 2> "$OUT/$name.stderr" || true
   awk -F'\t' -v pkts="$pkts" -v bytes="$bytes" '
     { label[NR]=$1; sec[NR]=$2; rss[NR]=$3; code[NR]=$4 }
@@ -48,5 +57,7 @@ bench_one() { # name file devices
       printf "ratios: iotlens -j1 is %.1fx tshark, %.2fx the time of tcpdump; with all cores %.1fx tshark\n", sec[2]/sec[3], sec[3]/sec[1], sec[2]/sec[4]
     }' "$OUT/$name.tsv"
 }
-bench_one madea "$MADEA" ../shared/fixtures/madea/Device_MAC_Name_Mapping.csv
-bench_one synthetic "$SYN" "$OUT/synthetic.devices.csv"
+MAPPING=../shared/fixtures/madea/Device_MAC_Name_Mapping.csv
+bench_one madea-merged "$MAPPING" "$MADEA"
+bench_one madea-19-files "$MAPPING" ../shared/fixtures/madea/*.cap
+bench_one synthetic "$OUT/synthetic.devices.csv" "$SYN"

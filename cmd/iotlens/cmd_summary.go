@@ -85,8 +85,12 @@ func summaryTable(w io.Writer, rows []summary.Row) error {
 	for i := range rows {
 		r := &rows[i]
 		rec := r.Record()
-		cells = append(cells, []string{r.Device, first(r.MACs), first(r.IPs), r.Vendor,
-			rec[7], rec[8], rec[9], rec[10], rec[11], rec[12], r.FirstSeen, r.LastSeen,
+		name := r.Device
+		if r.Role == "gateway" {
+			name += " [gateway]"
+		}
+		cells = append(cells, []string{name, first(r.MACs), first(r.IPs), r.Vendor,
+			rec[8], rec[9], rec[10], rec[11], rec[12], rec[13], r.FirstSeen, r.LastSeen,
 			strings.Join(r.TopProtocols, " "), strings.Join(r.Warnings, "; ")})
 	}
 	return output.Table(w, header, cells, 40)

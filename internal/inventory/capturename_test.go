@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 )
@@ -55,4 +56,22 @@ func TestCaptureDevice(t *testing.T) {
 	if _, ok := CaptureDevice("2025-07-01_12.30.00_192.168.1.50.pcap"); ok {
 		t.Error("a capture without a device folder made a device")
 	}
+}
+
+func FuzzParseCaptureName(f *testing.F) {
+	f.Add("/data/disk1/traffic/by-name/sonos/ctrl2/2025-07-01_12.30.00_192.168.1.50.pcap")
+	f.Add("x/br-lan/2023-01-02_03.04.05_fe80::1%eth0.pcapng.zst")
+	f.Add("2023-01-02_03.04.05_.pcap")
+	f.Fuzz(func(t *testing.T, path string) {
+		device, ip, start, ok := ParseCaptureName(path)
+		if !ok {
+			if device != "" || ip.IsValid() || !start.IsZero() {
+				t.Fatalf("not ok but returned %q %v %v", device, ip, start)
+			}
+			return
+		}
+		if !ip.IsValid() || start.IsZero() || strings.Contains(device, "/") {
+			t.Fatalf("ParseCaptureName(%q) = %q %v %v", path, device, ip, start)
+		}
+	})
 }

@@ -304,7 +304,7 @@ func TestAdd(t *testing.T) {
 		wantErr string
 	}{
 		{Device{Name: "cam", MACs: []decode.MAC{mac(t, "24:ce:33:00:00:01")}, Source: SourceFlag}, ""},
-		{Device{Name: "cam", IPs: []netip.Addr{netip.MustParseAddr("::ffff:10.0.0.2")}}, ""},            // by name; v4-mapped unmapped
+		{Device{Name: "cam", IPs: []netip.Addr{netip.MustParseAddr("::ffff:10.0.0.2")}}, ""},              // by name; v4-mapped unmapped
 		{Device{MACs: []decode.MAC{mac(t, "24:ce:33:00:00:01")}, Type: "camera"}, ""},                     // nameless: fills fields
 		{Device{Name: "camera-alias", IPs: []netip.Addr{netip.MustParseAddr("10.0.0.2")}}, "conflicting"}, // different name
 		{Device{Name: "plug", IPs: []netip.Addr{netip.MustParseAddr("10.0.0.3")}}, ""},

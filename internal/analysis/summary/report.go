@@ -17,6 +17,7 @@ type Row struct {
 	MACs         []string `json:"macs"`
 	IPs          []string `json:"ips"`
 	Vendor       string   `json:"vendor"`
+	Role         string   `json:"role"` // "device" or "gateway"
 	Source       string   `json:"source"`
 	Packets      int64    `json:"packets"`
 	Bytes        int64    `json:"bytes"`
@@ -33,13 +34,13 @@ type Row struct {
 }
 
 // Header is the CSV header, in Row field order.
-var Header = []string{"device", "macs", "ips", "vendor", "source", "packets", "bytes", "tx_packets", "tx_bytes",
+var Header = []string{"device", "macs", "ips", "vendor", "role", "source", "packets", "bytes", "tx_packets", "tx_bytes",
 	"rx_packets", "rx_bytes", "lan_bytes", "wan_bytes", "first_seen", "last_seen", "top_protocols", "warnings"}
 
 // Record renders a row as CSV fields (lists joined with spaces).
 func (r *Row) Record() []string {
 	i := func(v int64) string { return fmt.Sprint(v) }
-	return []string{r.Device, strings.Join(r.MACs, " "), strings.Join(r.IPs, " "), r.Vendor, r.Source,
+	return []string{r.Device, strings.Join(r.MACs, " "), strings.Join(r.IPs, " "), r.Vendor, r.Role, r.Source,
 		i(r.Packets), i(r.Bytes), i(r.TxPackets), i(r.TxBytes), i(r.RxPackets), i(r.RxBytes),
 		i(r.LANBytes), i(r.WANBytes), r.FirstSeen, r.LastSeen,
 		strings.Join(r.TopProtocols, " "), strings.Join(r.Warnings, "; ")}
@@ -58,7 +59,10 @@ func Build(p *Partial, inv *inventory.Inventory, topN int) []Row {
 }
 
 func buildRow(p *Partial, d *inventory.Device, topN int) Row {
-	r := Row{Device: d.Name, Vendor: d.Vendor, Source: d.Source, MACs: []string{}, IPs: []string{}, Warnings: []string{}}
+	r := Row{Device: d.Name, Vendor: d.Vendor, Role: "device", Source: d.Source, MACs: []string{}, IPs: []string{}, Warnings: []string{}}
+	if d.Gateway {
+		r.Role = "gateway"
+	}
 	total := &Counters{Protos: map[proto.Proto]*ProtoCount{}}
 	for _, m := range d.MACs {
 		r.MACs = append(r.MACs, m.String())
@@ -77,10 +81,32 @@ func buildRow(p *Partial, d *inventory.Device, topN int) Row {
 		}
 	}
 	fill(&r, total, topN)
-	if r.Packets == 0 {
-		r.Warnings = append(r.Warnings, "not seen in the captures")
-	}
+	r.Warnings = append(r.Warnings, deviceWarnings(d, &r)...)
 	return r
+}
+
+// deviceWarnings flags what a researcher should look at before trusting
+// the row.
+func deviceWarnings(d *inventory.Device, r *Row) []string {
+	var w []string
+	if r.Packets == 0 {
+		w = append(w, "not seen in the captures")
+	}
+	for _, m := range d.MACs {
+		if m.IsLocallyAdministered() {
+			w = append(w, "randomized (locally administered) MAC "+m.String())
+		}
+	}
+	v4 := 0
+	for _, ip := range d.IPs {
+		if ip.Is4() {
+			v4++
+		}
+	}
+	if v4 > 1 {
+		w = append(w, fmt.Sprintf("used %d IPv4 addresses (DHCP lease changes or static aliases)", v4))
+	}
+	return w
 }
 
 func fill(r *Row, c *Counters, topN int) {
