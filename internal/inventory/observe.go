@@ -39,6 +39,10 @@ const dhcpAck = 5
 type Observations struct {
 	macs    map[decode.MAC]*macObs
 	routers []netip.Addr // sorted, at most maxRouters
+	// The two MACs looked up last: consecutive frames mostly belong to the
+	// same conversation, so this skips the map on the per-packet path.
+	recent   [2]decode.MAC
+	recentOb [2]*macObs
 }
 
 // macObs is everything seen about one MAC.
@@ -72,7 +76,13 @@ func NewObservations() *Observations {
 
 // get returns the state for m, creating it while under maxMACs.
 func (o *Observations) get(m decode.MAC) *macObs {
+	for i := range o.recent {
+		if o.recentOb[i] != nil && o.recent[i] == m {
+			return o.recentOb[i]
+		}
+	}
 	if s, ok := o.macs[m]; ok {
+		o.remember(m, s)
 		return s
 	}
 	if o.macs == nil {
@@ -83,7 +93,13 @@ func (o *Observations) get(m decode.MAC) *macObs {
 	}
 	s := &macObs{first: maxTime, last: minTime}
 	o.macs[m] = s
+	o.remember(m, s)
 	return s
+}
+
+func (o *Observations) remember(m decode.MAC, s *macObs) {
+	o.recent[1], o.recentOb[1] = o.recent[0], o.recentOb[0]
+	o.recent[0], o.recentOb[0] = m, s
 }
 
 const (
@@ -280,28 +296,24 @@ func bindingLess(a, b bindingObs) bool {
 }
 
 // addPeer keeps the smallest maxPeersPerMAC distinct peer keys.
+// addPeer keeps the maxPeersPerMAC smallest peers, sorted: a peer above the
+// largest kept one (the common case once the set is full) costs one compare.
 func (s *macObs) addPeer(p netip.Addr) {
-	for _, q := range s.peers {
-		if q == p {
-			return
-		}
-	}
-	if len(s.peers) < maxPeersPerMAC {
-		if s.peers == nil {
-			s.peers = make([]netip.Addr, 0, maxPeersPerMAC)
-		}
-		s.peers = append(s.peers, p)
+	n := len(s.peers)
+	if n == maxPeersPerMAC && !p.Less(s.peers[n-1]) {
 		return
 	}
-	worst := 0
-	for i := range s.peers {
-		if s.peers[worst].Less(s.peers[i]) {
-			worst = i
-		}
+	i, found := slices.BinarySearchFunc(s.peers, p, netip.Addr.Compare)
+	if found {
+		return
 	}
-	if p.Less(s.peers[worst]) {
-		s.peers[worst] = p
+	if s.peers == nil {
+		s.peers = make([]netip.Addr, 0, maxPeersPerMAC)
 	}
+	if n == maxPeersPerMAC {
+		s.peers = s.peers[:n-1]
+	}
+	s.peers = slices.Insert(s.peers, i, p)
 }
 
 func (o *Observations) addRouter(r netip.Addr) {

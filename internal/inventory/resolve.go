@@ -41,6 +41,9 @@ const minGatewayPeers = 3
 // CGNAT 100.64/10, unspecified (and deprecated site-local fec0::/10).
 func IsLocal(ip netip.Addr) bool {
 	ip = ip.Unmap()
+	if ip.Is4() {
+		return isLocal4(ip.As4())
+	}
 	if !ip.IsValid() {
 		return false
 	}
@@ -53,6 +56,26 @@ func IsLocal(ip netip.Addr) bool {
 	}
 	b := ip.As16()
 	return b[0] == 0xfe && b[1]&0xc0 == 0xc0
+}
+
+// isLocal4 is IsLocal for IPv4 on raw bytes: it runs twice per packet, and
+// this switch is several times faster than netip's predicate chain.
+func isLocal4(b [4]byte) bool {
+	switch b[0] {
+	case 0, 10, 127:
+		return true
+	case 100:
+		return b[1]&0xc0 == 64
+	case 169:
+		return b[1] == 254
+	case 172:
+		return b[1]&0xf0 == 16
+	case 192:
+		return b[1] == 168
+	case 255:
+		return b == [4]byte{255, 255, 255, 255}
+	}
+	return b[0]&0xf0 == 224
 }
 
 func isBroadcast(ip netip.Addr) bool {

@@ -63,7 +63,7 @@ func buildRow(p *Partial, d *inventory.Device, topN int) Row {
 	if d.Gateway {
 		r.Role = "gateway"
 	}
-	total := &Counters{Protos: map[proto.Proto]*ProtoCount{}}
+	total := &Counters{}
 	for _, m := range d.MACs {
 		r.MACs = append(r.MACs, m.String())
 		if c := p.MACs[m]; c != nil {
@@ -133,8 +133,8 @@ func topProtocols(c *Counters, n int) []string {
 	}
 	var all []pc
 	var sum int64
-	for p, v := range c.Protos {
-		all = append(all, pc{p, v.Bytes})
+	for _, v := range c.Protos {
+		all = append(all, pc{v.Proto, v.Bytes})
 		sum += v.Bytes
 	}
 	sort.Slice(all, func(i, j int) bool {

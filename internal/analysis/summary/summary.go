@@ -39,16 +39,28 @@ type Counters struct {
 	RxPackets, RxBytes int64
 	LANBytes, WANBytes int64 // bytes sent or received, by where the other end is
 	First, Last        int64 // Unix ns
-	Protos             map[proto.Proto]*ProtoCount
+	// Protos in first-seen order. A host speaks a handful of protocols, so
+	// a linear scan beats a map on the per-packet path.
+	Protos []ProtoCount
 }
 
 // ProtoCount is the traffic of one protocol.
-type ProtoCount struct{ Packets, Bytes int64 }
+type ProtoCount struct {
+	Proto          proto.Proto
+	Packets, Bytes int64
+}
 
 // Partial is the per-file aggregate.
 type Partial struct {
 	MACs map[decode.MAC]*Counters
 	IPs  map[netip.Addr]*Counters // LAN-side addresses only (bounded by the LAN)
+
+	// Most packets belong to the same few conversations as the packet
+	// before, so the last addresses looked up are kept to skip the maps.
+	lastMAC [2]decode.MAC
+	lastMC  [2]*Counters
+	lastIP  [2]netip.Addr
+	lastIC  [2]*Counters
 }
 
 // Packet implements engine.Partial.
@@ -74,20 +86,34 @@ func (p *Partial) Packet(ev *engine.Event) {
 }
 
 func (p *Partial) macCounters(m decode.MAC) *Counters {
+	for i := range p.lastMAC {
+		if p.lastMC[i] != nil && p.lastMAC[i] == m {
+			return p.lastMC[i]
+		}
+	}
 	c := p.MACs[m]
 	if c == nil {
-		c = &Counters{Protos: map[proto.Proto]*ProtoCount{}}
+		c = &Counters{}
 		p.MACs[m] = c
 	}
+	p.lastMAC[1], p.lastMC[1] = p.lastMAC[0], p.lastMC[0]
+	p.lastMAC[0], p.lastMC[0] = m, c
 	return c
 }
 
 func (p *Partial) ipCounters(ip netip.Addr) *Counters {
+	for i := range p.lastIP {
+		if p.lastIC[i] != nil && p.lastIP[i] == ip {
+			return p.lastIC[i]
+		}
+	}
 	c := p.IPs[ip]
 	if c == nil {
-		c = &Counters{Protos: map[proto.Proto]*ProtoCount{}}
+		c = &Counters{}
 		p.IPs[ip] = c
 	}
+	p.lastIP[1], p.lastIC[1] = p.lastIP[0], p.lastIC[0]
+	p.lastIP[0], p.lastIC[0] = ip, c
 	return c
 }
 
@@ -110,13 +136,19 @@ func (c *Counters) add(t, n int64, tx, lan bool, pr proto.Proto) {
 	if t > c.Last {
 		c.Last = t
 	}
-	pc := c.Protos[pr]
-	if pc == nil {
-		pc = &ProtoCount{}
-		c.Protos[pr] = pc
-	}
+	pc := c.proto(pr)
 	pc.Packets++
 	pc.Bytes += n
+}
+
+func (c *Counters) proto(pr proto.Proto) *ProtoCount {
+	for i := range c.Protos {
+		if c.Protos[i].Proto == pr {
+			return &c.Protos[i]
+		}
+	}
+	c.Protos = append(c.Protos, ProtoCount{Proto: pr})
+	return &c.Protos[len(c.Protos)-1]
 }
 
 // Merge implements engine.Partial.
@@ -143,12 +175,8 @@ func (c *Counters) merge(o *Counters) {
 	if o.Last > c.Last {
 		c.Last = o.Last
 	}
-	for pr, pc := range o.Protos {
-		mine := c.Protos[pr]
-		if mine == nil {
-			mine = &ProtoCount{}
-			c.Protos[pr] = mine
-		}
+	for _, pc := range o.Protos {
+		mine := c.proto(pc.Proto)
 		mine.Packets += pc.Packets
 		mine.Bytes += pc.Bytes
 	}
