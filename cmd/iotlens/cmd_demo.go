@@ -12,6 +12,8 @@ import (
 	"github.com/iotlens/iotlens/internal/pipeline"
 )
 
+func init() { register(newDemoCmd) }
+
 func newDemoCmd() *cobra.Command {
 	var out string
 	var quiet bool

@@ -14,6 +14,8 @@ import (
 	"github.com/iotlens/iotlens/internal/pipeline"
 )
 
+func init() { register(newSummaryCmd) }
+
 func newSummaryCmd() *cobra.Command {
 	var f commonFlags
 	var top int

@@ -15,6 +15,8 @@ import (
 	"github.com/iotlens/iotlens/internal/synth"
 )
 
+func init() { register(newSynthCmd) }
+
 func newSynthCmd() *cobra.Command {
 	var (
 		out, macList, size    string

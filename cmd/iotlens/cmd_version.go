@@ -10,6 +10,8 @@ import (
 	"github.com/iotlens/iotlens/internal/oui"
 )
 
+func init() { register(newVersionCmd) }
+
 func newVersionCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",

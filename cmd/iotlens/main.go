@@ -96,9 +96,18 @@ Exit codes: 0 ok, 1 error, 2 usage error, 3 finished with warnings under --stric
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newSummaryCmd(), newSynthCmd(), newDemoCmd(), newVersionCmd())
+	for _, newCmd := range commands {
+		root.AddCommand(newCmd())
+	}
 	return root
 }
+
+// commands holds every subcommand's constructor. Each cmd_<verb>.go file
+// registers its own in an init function, so adding a command touches no
+// other file.
+var commands []func() *cobra.Command
+
+func register(newCmd func() *cobra.Command) { commands = append(commands, newCmd) }
 
 // exactArgs/minArgs wrap cobra's validators so that wrong argument counts
 // exit with the usage code.

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/parquet-go/parquet-go"
 )
 
 func TestSafeCell(t *testing.T) {
@@ -123,5 +125,25 @@ func TestJSONValidUTF8AndEscaped(t *testing.T) {
 	var back map[string]string
 	if err := json.Unmarshal(b.Bytes(), &back); err != nil {
 		t.Fatal(err)
+	}
+}
+
+type parquetRow struct {
+	Device string `parquet:"device"`
+	Bytes  int64  `parquet:"bytes"`
+}
+
+func TestParquetRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rows.parquet")
+	rows := []parquetRow{{"plug", 10}, {"cam", 2000}}
+	if err := Parquet(path, rows); err != nil {
+		t.Fatal(err)
+	}
+	back, err := parquet.ReadFile[parquetRow](path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back) != 2 || back[1] != rows[1] {
+		t.Fatalf("read back %v", back)
 	}
 }
