@@ -1,7 +1,8 @@
 // Package agreement checks iotlens against the reference dissector: for
 // every real capture in ../shared/fixtures it compares, per file, the packet
 // count, total wire bytes, the (src MAC, dst MAC) and (src IP, dst IP) pairs,
-// DNS query names, A/AAAA answers and TLS/QUIC SNI with what tshark extracts.
+// DNS query names, A/AAAA answers, TLS/QUIC SNI and HTTP Host with what
+// tshark extracts.
 // Differences must be listed, with a reason, in testdata/allowlist.yaml.
 //
 // The Collector analysis here is also what the test runs on the iotlens side.
@@ -21,11 +22,12 @@ type Facts struct {
 	DNSNames  map[string]bool
 	DNSAddrs  map[string]bool
 	SNIs      map[string]bool
+	HTTPHosts map[string]bool
 }
 
 func newFacts() *Facts {
 	return &Facts{MACPairs: map[string]bool{}, IPPairs: map[string]bool{}, DNSNames: map[string]bool{},
-		DNSAddrs: map[string]bool{}, SNIs: map[string]bool{}}
+		DNSAddrs: map[string]bool{}, SNIs: map[string]bool{}, HTTPHosts: map[string]bool{}}
 }
 
 // Collector is an engine analysis gathering Facts.
@@ -35,7 +37,9 @@ type Collector struct{}
 func (Collector) Name() string { return "agreement" }
 
 // Needs implements engine.Analysis.
-func (Collector) Needs() engine.Needs { return engine.NeedDNS | engine.NeedClientHello }
+func (Collector) Needs() engine.Needs {
+	return engine.NeedDNS | engine.NeedClientHello | engine.NeedHTTP
+}
 
 // NewPartial implements engine.Analysis.
 func (Collector) NewPartial(engine.FileInfo) engine.Partial { return &Partial{Facts: newFacts()} }
@@ -66,6 +70,9 @@ func (p *Partial) Packet(ev *engine.Event) {
 			}
 		}
 	}
+	if ev.HTTP != nil && ev.HTTP.Host != "" {
+		p.HTTPHosts[ev.HTTP.Host] = true
+	}
 	if ev.ClientHello != nil && ev.ClientHello.SNI != "" {
 		p.SNIs[ev.ClientHello.SNI] = true
 	}
@@ -77,7 +84,7 @@ func (p *Partial) Merge(next engine.Partial) {
 	p.Frames += o.Frames
 	p.WireBytes += o.WireBytes
 	for _, pair := range []struct{ dst, src map[string]bool }{{p.MACPairs, o.MACPairs}, {p.IPPairs, o.IPPairs},
-		{p.DNSNames, o.DNSNames}, {p.DNSAddrs, o.DNSAddrs}, {p.SNIs, o.SNIs}} {
+		{p.DNSNames, o.DNSNames}, {p.DNSAddrs, o.DNSAddrs}, {p.SNIs, o.SNIs}, {p.HTTPHosts, o.HTTPHosts}} {
 		for k := range pair.src {
 			pair.dst[k] = true
 		}

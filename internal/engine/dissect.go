@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"errors"
 
 	"github.com/iotlens/iotlens/internal/decode"
@@ -20,6 +21,7 @@ import (
 // 11.4 KB); a certificate chain fits in 64 KB.
 const (
 	helloLimit    = 16 << 10
+	httpHeadLimit = 4 << 10
 	serverLimit   = 64 << 10
 	dnsTCPLimit   = 64 << 10
 	flowIdle      = int64(120e9)
@@ -30,10 +32,10 @@ const (
 
 // tcpState is what the engine keeps per TCP connection for the dissectors.
 type tcpState struct {
-	clientIsLo, clientKnown   bool
-	hello, server, dnsC, dnsS *tcpreasm.Stream
-	helloDone, serverDone     bool
-	httpDone                  bool
+	clientIsLo, clientKnown         bool
+	hello, server, dnsC, dnsS, http *tcpreasm.Stream
+	helloDone, serverDone, httpDone bool
+	httpSeen                        bool // a request was read: look for the next one
 }
 
 // dissector runs the application-layer parsers one worker needs.
@@ -130,17 +132,43 @@ func (d *dissector) tcp(ev *Event, p *decode.Packet) {
 	switch {
 	case wantDNS:
 		d.dnsOverTCP(ev, st, fromClient, p, syn)
-	case wantTLS && fromClient:
-		d.clientHello(ev, st, p, syn)
-	case wantTLS && d.needs&NeedServerFlight != 0:
+	case fromClient:
+		if wantTLS {
+			d.clientHello(ev, st, p, syn)
+		}
+		if wantHTTP {
+			d.httpRequest(ev, st, p)
+		}
+	case d.needs&NeedServerFlight != 0:
 		d.serverFlight(ev, st, p, syn)
 	}
-	if wantHTTP && fromClient && !st.httpDone && len(p.Payload) > 0 {
-		st.httpDone = true
-		if r, ok := http.ParseRequest(p.Payload); ok {
-			ev.HTTP = &r
-		}
+}
+
+// httpRequest reads each request head of a connection, reassembled from
+// its segments (clients often send "POST " in a segment of its own). A
+// connection whose first bytes are not a request is never looked at again;
+// after a request, the next client segment that starts with a method begins
+// the next (keep-alive) request.
+func (d *dissector) httpRequest(ev *Event, st *tcpState, p *decode.Packet) {
+	if st.httpDone || len(p.Payload) == 0 {
+		return
 	}
+	if st.http == nil {
+		if sp := bytes.IndexByte(p.Payload, ' '); sp <= 0 || !http.IsMethod(p.Payload[:sp]) {
+			st.httpDone = !st.httpSeen
+			return
+		}
+		st.http = newStream(httpHeadLimit)
+	}
+	st.http.Add(p.Seq, false, p.Payload)
+	head := st.http.Bytes()
+	if !bytes.Contains(head, []byte("\r\n\r\n")) && !st.http.Full() {
+		return
+	}
+	if r, ok := http.ParseRequest(head); ok {
+		ev.HTTP = &r
+	}
+	st.httpSeen, st.http = true, nil
 }
 
 // direction decides whether p comes from the connection's client: the

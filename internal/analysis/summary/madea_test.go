@@ -3,6 +3,7 @@ package summary_test
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"context"
 	"io"
 	"os"
@@ -133,4 +134,21 @@ func tsharkPerMAC(t *testing.T, dir string) (tx, rx map[string]count) {
 		}
 	}
 	return tx, rx
+}
+
+// TestWorkersDoNotChangeResults: -j 1 and -j 2 give identical rows (files
+// are merged in input order whatever finishes first).
+func TestWorkersDoNotChangeResults(t *testing.T) {
+	madea := testutil.Fixture(t, "madea")
+	var outs [][]summary.Row
+	for _, j := range []int{1, 2, 5} {
+		_, rows := runSummary(t, pipeline.Options{Inputs: []string{madea}, Workers: j})
+		outs = append(outs, rows)
+	}
+	for i := 1; i < len(outs); i++ {
+		a, b := fmt.Sprint(outs[0]), fmt.Sprint(outs[i])
+		if a != b {
+			t.Fatalf("results differ between worker counts:\n%s\n%s", a, b)
+		}
+	}
 }
