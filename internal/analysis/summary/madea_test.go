@@ -3,8 +3,8 @@ package summary_test
 import (
 	"bufio"
 	"bytes"
-	"fmt"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
