@@ -147,3 +147,26 @@ func TestParquetRoundTrip(t *testing.T) {
 		t.Fatalf("read back %v", back)
 	}
 }
+
+func TestPyJSONMatchesPython(t *testing.T) {
+	// Expected strings produced by Python 3: json.dumps(v, indent=4).
+	v := PyObject{{"..", []string{"a.com", "b\u00e9.com", "x\"y"}}, {"empty", []string{}}, {"m", PyObject{{"1.2.3.4", "a.com"}}}}
+	var b bytes.Buffer
+	if err := PyJSON(&b, v, 4); err != nil {
+		t.Fatal(err)
+	}
+	want := "{\n    \"..\": [\n        \"a.com\",\n        \"b\\u00e9.com\",\n        \"x\\\"y\"\n    ],\n    \"empty\": [],\n    \"m\": {\n        \"1.2.3.4\": \"a.com\"\n    }\n}"
+	if b.String() != want {
+		t.Fatalf("got\n%s\nwant\n%s", b.String(), want)
+	}
+}
+
+func TestPyFloat(t *testing.T) {
+	cases := map[float64]string{0: "0.0", 1: "1.0", 565.1971830985916: "565.1971830985916", 2.8e-05: "2.8e-05",
+		0.004239948640888344: "0.004239948640888344", 1e16: "1e+16", 2.8219292119057193e-05: "2.8219292119057193e-05", -0.5: "-0.5"}
+	for v, want := range cases {
+		if got := PyFloat(v); got != want {
+			t.Errorf("PyFloat(%v) = %s, want %s", v, got, want)
+		}
+	}
+}

@@ -1,0 +1,236 @@
+package destinations
+
+import (
+	"time"
+
+	"github.com/iotlens/iotlens/internal/dissect/tls"
+	"github.com/iotlens/iotlens/internal/engine"
+	"github.com/iotlens/iotlens/internal/flow"
+	"github.com/iotlens/iotlens/internal/names"
+)
+
+// Packet implements engine.Partial.
+func (p *Partial) Packet(ev *engine.Event) {
+	var st *flowState
+	if ev.HasFlow && ev.SrcLocal != ev.DstLocal { // LAN <-> Internet flows only
+		var created bool
+		st, created = p.table.Get(ev.Flow, ev.Frame.Time)
+		if created {
+			p.startFlow(st, ev)
+		}
+		c := &st.counts
+		if n := int64(ev.Frame.WireLen); ev.SrcLocal {
+			c.BytesUp += n
+		} else {
+			c.BytesDown += n
+		}
+		c.Packets++
+		c.Last = ev.Frame.Time
+		if ev.ClientHello != nil {
+			addFingerprints(c, ev.ClientHello, ev.HelloOverQUIC)
+		}
+	}
+	names.Learn(ev, func(f names.Fact) { p.learn(ev, st, f) })
+}
+
+// startFlow fixes the flow's LAN host, remote end, month and the name its
+// remote address has right now.
+func (p *Partial) startFlow(st *flowState, ev *engine.Event) {
+	pk := ev.Packet
+	if ev.SrcLocal {
+		st.host = Host{MAC: pk.SrcMAC, HasMAC: pk.HasSrcMAC, IP: pk.SrcIP}
+		st.remote = pk.DstIP
+	} else {
+		st.host = Host{MAC: pk.DstMAC, HasMAC: pk.HasDstMAC, IP: pk.DstIP}
+		st.remote = pk.SrcIP
+	}
+	st.remote = st.remote.Unmap()
+	st.month = p.month(ev.Frame.Time)
+	st.counts = Counts{Flows: 1, First: ev.Frame.Time}
+	st.start, st.startKnown = p.Names.Latest(st.remote)
+}
+
+// learn records a name: flow-own names (SNI, QUIC, HTTP, and the server
+// certificate) label the flow st (nil outside LAN<->Internet flows); all
+// names go into the table, and asked-for names into the host's list.
+func (p *Partial) learn(ev *engine.Event, st *flowState, f names.Fact) {
+	if f.Source != names.Local {
+		p.Names.Add(f)
+	}
+	switch f.Source {
+	case names.SNI, names.QUIC, names.HTTP:
+		if st != nil && !st.ownKnown {
+			st.own, st.ownKnown = names.Entry{Name: f.Name, Source: f.Source, Time: f.Time}, true
+		}
+		p.noteLearned(hostOf(ev, true), f)
+	case names.Cert:
+		if st != nil && st.cert == "" {
+			st.cert = f.Name
+		}
+	case names.DNS:
+		p.noteLearned(hostOf(ev, false), f)
+	}
+}
+
+// hostOf is the LAN host that asked: the sender for flow-own names, the
+// receiver of a DNS answer.
+func hostOf(ev *engine.Event, sender bool) Host {
+	pk := ev.Packet
+	if sender {
+		return Host{MAC: pk.SrcMAC, HasMAC: pk.HasSrcMAC, IP: pk.SrcIP}
+	}
+	return Host{MAC: pk.DstMAC, HasMAC: pk.HasDstMAC, IP: pk.DstIP}
+}
+
+func (p *Partial) noteLearned(h Host, f names.Fact) {
+	if h.HasMAC && h.MAC.IsGroup() {
+		return
+	}
+	k := LearnKey{Host: h, Month: p.month(f.Time), Name: f.Name}
+	l := p.Learned[k]
+	if l == nil {
+		l = &Learned{First: f.Time}
+		p.Learned[k] = l
+	}
+	switch f.QType {
+	case 1:
+		l.QTypes |= 1
+	case 28:
+		l.QTypes |= 2
+	}
+	l.Sources |= 1 << f.Source
+}
+
+// month is the file name's month when the file name carries a date (the
+// destination-analysis layout), else the packet's.
+func (p *Partial) month(t int64) string {
+	if !p.file.NameTime.IsZero() {
+		return p.file.NameTime.In(p.loc).Format("2006-01")
+	}
+	return time.Unix(0, t).In(p.loc).Format("2006-01")
+}
+
+func addFingerprints(c *Counts, ch *tls.ClientHello, quic bool) {
+	transport := byte('t')
+	if quic {
+		transport = 'q'
+	}
+	_, ja3 := tls.JA3(ch)
+	c.JA3 = addCapped(c.JA3, ja3)
+	c.JA4 = addCapped(c.JA4, tls.JA4(ch, transport))
+}
+
+func addCapped(list []string, v string) []string {
+	for _, x := range list {
+		if x == v {
+			return list
+		}
+	}
+	if len(list) >= maxFPs {
+		return list
+	}
+	return append(list, v)
+}
+
+// finishFlow moves an ended flow's counts under its key: named by its own
+// SNI/QUIC/Host, else by the name its address had at the start, else
+// pending until the earlier files' names are known.
+func (p *Partial) finishFlow(_ flow.Key, st *flowState) {
+	k := Key{Host: st.host, Month: st.month, Remote: st.remote}
+	target := p.Flows
+	switch {
+	case st.ownKnown:
+		k.Name, k.Source = st.own.Name, st.own.Source
+	case st.startKnown:
+		k.Name, k.Source, k.QType = st.start.Name, st.start.Source, st.start.QType
+		st.counts.Aliases = st.start.Aliases
+	case st.cert != "":
+		k.Name, k.Source = st.cert, names.Cert
+	default:
+		target = p.Pending
+	}
+	addCounts(target, k, &st.counts)
+}
+
+func addCounts(m map[Key]*Counts, k Key, c *Counts) {
+	dst := m[k]
+	if dst == nil {
+		cp := *c
+		m[k] = &cp
+		return
+	}
+	dst.add(c)
+}
+
+// add folds c into dst.
+func (dst *Counts) add(c *Counts) {
+	if dst.Flows == 0 && dst.Packets == 0 {
+		dst.First = c.First
+	}
+	dst.Flows += c.Flows
+	dst.Packets += c.Packets
+	dst.BytesUp += c.BytesUp
+	dst.BytesDown += c.BytesDown
+	if c.First < dst.First {
+		dst.First = c.First
+	}
+	if c.Last > dst.Last {
+		dst.Last = c.Last
+	}
+	for _, v := range c.JA3 {
+		dst.JA3 = addCapped(dst.JA3, v)
+	}
+	for _, v := range c.JA4 {
+		dst.JA4 = addCapped(dst.JA4, v)
+	}
+	if len(dst.Aliases) == 0 {
+		dst.Aliases = c.Aliases
+	}
+}
+
+// finish closes the live flows once the file is done (first Merge or
+// Result); idempotent.
+func (p *Partial) finish() {
+	if !p.done {
+		p.table.Flush()
+		p.done = true
+	}
+}
+
+// Merge implements engine.Partial: next covers the files after p's.
+func (p *Partial) Merge(next engine.Partial) {
+	o := next.(*Partial)
+	p.finish()
+	o.finish()
+	for k, c := range o.Pending {
+		if e, ok := p.Names.Latest(k.Remote); ok {
+			named := k
+			named.Name, named.Source, named.QType = e.Name, e.Source, e.QType
+			c.Aliases = e.Aliases
+			addCounts(p.Flows, named, c)
+		} else {
+			addCounts(p.Pending, k, c)
+		}
+	}
+	for k, c := range o.Flows {
+		addCounts(p.Flows, k, c)
+	}
+	for k, l := range o.Learned {
+		mine := p.Learned[k]
+		if mine == nil {
+			p.Learned[k] = l
+			continue
+		}
+		mine.QTypes |= l.QTypes
+		mine.Sources |= l.Sources
+		mine.First = min(mine.First, l.First)
+	}
+	p.Names.Extend(o.Names)
+}
+
+// Final returns the merged aggregate with every flow closed: call it on the
+// result of a run before reading Flows and Pending.
+func (p *Partial) Final() *Partial {
+	p.finish()
+	return p
+}

@@ -1,0 +1,244 @@
+package destinations
+
+import (
+	"bufio"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/iotlens/iotlens/internal/output"
+)
+
+// Write writes every output under dir: the destination-analysis seed's
+// per-device, per-month layout (JSON instead of pickle), its categorized
+// CSVs, the tidy long table over all devices and months, and per-device
+// month-to-month changes.
+func Write(dir string, months []Month) error {
+	var all []Row
+	byDevice := map[string][]Month{}
+	var order []string
+	for _, m := range months {
+		if err := writeMonth(dir, m); err != nil {
+			return err
+		}
+		all = append(all, m.Rows...)
+		name := m.Device.Name
+		if _, ok := byDevice[name]; !ok {
+			order = append(order, name)
+		}
+		byDevice[name] = append(byDevice[name], m)
+	}
+	for _, name := range order {
+		if err := writeChanges(filepath.Join(dir, SafeDir(name), "changes.csv"), byDevice[name]); err != nil {
+			return err
+		}
+	}
+	if err := writeRowsCSV(filepath.Join(dir, "destinations.csv"), all); err != nil {
+		return err
+	}
+	return output.Parquet(filepath.Join(dir, "destinations.parquet"), all)
+}
+
+// monthFolder gives the seed's names: "2025", "Jul_2025", "Jul-2025".
+func monthFolder(month string) (year, folder, label string) {
+	t, err := time.Parse("2006-01", month)
+	if err != nil {
+		return month, month, month
+	}
+	return t.Format("2006"), t.Format("Jan_2006"), t.Format("Jan-2006")
+}
+
+func writeMonth(dir string, m Month) error {
+	dev := m.Device.Name
+	year, folder, label := monthFolder(m.Month)
+	base := filepath.Join(dir, SafeDir(dev), year, folder)
+	keyed := func(v any) output.PyObject { return output.PyObject{{Key: dev, Value: v}} }
+	ipMap := output.PyObject{}
+	for _, ip := range m.IPs {
+		if d, ok := m.IPDomain[ip]; ok {
+			ipMap = append(ipMap, output.PyField{Key: ip, Value: d})
+		}
+	}
+	files := []struct {
+		path   string
+		value  any
+		indent int
+	}{
+		{filepath.Join(base, "domain_list", "contacted_domains.json"), keyed(m.Contacted), 4},
+		{filepath.Join(base, "domain_list", "unique_domains.json"), keyed(m.Unique), 4},
+		{filepath.Join(base, "ip_list", "all_ips.json"), keyed(m.IPs), 4},
+		{filepath.Join(base, "ip_list", "ip_domain_map.json"), keyed(ipMap), 4},
+		{filepath.Join(base, "geolocation.json"), geoObject(m), 2},
+	}
+	for _, f := range files {
+		if err := output.WriteFile(f.path, func(w *bufio.Writer) error { return output.PyJSON(w, f.value, f.indent) }); err != nil {
+			return err
+		}
+	}
+	csvPath := filepath.Join(dir, SafeDir(dev), "categorized_domains_"+folder+".csv")
+	return output.WriteFile(csvPath, func(w *bufio.Writer) error { return writeCategorized(w, m, label) })
+}
+
+// geoObject is the seed's geolocation.json: sorted IPs that the database
+// knows, {"country_iso_code", "country_name"}.
+func geoObject(m Month) output.PyObject {
+	ips := make([]string, 0, len(m.Geo))
+	for ip, g := range m.Geo {
+		if g.Country != "" {
+			ips = append(ips, ip)
+		}
+	}
+	sort.Strings(ips) // the seed sorts IP strings
+	obj := output.PyObject{}
+	for _, ip := range ips {
+		g := m.Geo[ip]
+		obj = append(obj, output.PyField{Key: ip, Value: output.PyObject{
+			{Key: "country_iso_code", Value: g.Country}, {Key: "country_name", Value: g.CountryName}}})
+	}
+	return obj
+}
+
+// writeCategorized writes categorized_domains_<Mon>_<Year>.csv: exactly the
+// seed's columns and CRLF line ends, one row per contacted domain.
+func writeCategorized(w *bufio.Writer, m Month, label string) error {
+	cw := output.NewCSV(w, true)
+	if err := cw.Write([]string{"Month-Year", "Domain", "SLD", "TLD", "Category", "Organization", "Query Type"}); err != nil {
+		return err
+	}
+	rows := append([]Row(nil), m.Rows...)
+	sort.Slice(rows, func(i, j int) bool { return rows[i].Domain < rows[j].Domain })
+	for _, r := range rows {
+		if r.NameSource == "none" {
+			continue // an address nobody named is not a domain
+		}
+		org := r.Organization
+		if org == "" {
+			org = "Unknown"
+		}
+		if err := cw.Write([]string{label, r.Domain, r.SLD, r.TLD, r.Category, org, r.QueryType}); err != nil {
+			return err
+		}
+	}
+	return cw.Flush()
+}
+
+func writeRowsCSV(path string, rows []Row) error {
+	return output.WriteFile(path, func(w *bufio.Writer) error {
+		cw := output.NewCSV(w, false)
+		if err := cw.Write(Header); err != nil {
+			return err
+		}
+		for _, r := range rows {
+			rec := []string{r.Device, r.Month, r.Domain, r.RegistrableDomain, r.SLD, r.TLD, r.IPs, r.FirstSeen, r.LastSeen,
+				fmt.Sprint(r.Flows), fmt.Sprint(r.Packets), fmt.Sprint(r.BytesUp), fmt.Sprint(r.BytesDown),
+				r.Category, r.Organization, r.Rule, r.ASN, r.ASOrg, r.Country, r.NameSource, r.QueryType, r.Aliases, r.JA4, r.JA3}
+			if err := cw.Write(rec); err != nil {
+				return err
+			}
+		}
+		return cw.Flush()
+	})
+}
+
+// writeChanges lists, per device, the domains and organizations that appear
+// or disappear from one month to the next, and domains whose party changes.
+func writeChanges(path string, months []Month) error {
+	return output.WriteFile(path, func(w *bufio.Writer) error {
+		cw := output.NewCSV(w, false)
+		if err := cw.Write([]string{"device", "month", "kind", "value", "change", "from", "to"}); err != nil {
+			return err
+		}
+		for i := 1; i < len(months); i++ {
+			for _, c := range diffMonths(months[i-1], months[i]) {
+				if err := cw.Write(c); err != nil {
+					return err
+				}
+			}
+		}
+		return cw.Flush()
+	})
+}
+
+func diffMonths(prev, cur Month) [][]string {
+	dev := cur.Device.Name
+	var out [][]string
+	pd, cd := partyByDomain(prev), partyByDomain(cur)
+	po, co := orgs(prev), orgs(cur)
+	for _, d := range sortedKeys(cd) {
+		switch from, ok := pd[d]; {
+		case !ok:
+			out = append(out, []string{dev, cur.Month, "domain", d, "appeared", "", cd[d]})
+		case from != cd[d]:
+			out = append(out, []string{dev, cur.Month, "domain", d, "party-changed", from, cd[d]})
+		}
+	}
+	for _, d := range sortedKeys(pd) {
+		if _, ok := cd[d]; !ok {
+			out = append(out, []string{dev, cur.Month, "domain", d, "disappeared", pd[d], ""})
+		}
+	}
+	for _, o := range sortedKeys(co) {
+		if !po[o] {
+			out = append(out, []string{dev, cur.Month, "organization", o, "appeared", "", ""})
+		}
+	}
+	for _, o := range sortedKeys(po) {
+		if !co[o] {
+			out = append(out, []string{dev, cur.Month, "organization", o, "disappeared", "", ""})
+		}
+	}
+	return out
+}
+
+func partyByDomain(m Month) map[string]string {
+	out := map[string]string{}
+	for _, r := range m.Rows {
+		if r.NameSource != "none" {
+			out[r.Domain] = r.Category
+		}
+	}
+	return out
+}
+
+func orgs(m Month) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range m.Rows {
+		if r.Organization != "" {
+			out[r.Organization] = true
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// SafeDir turns a device name into one safe folder name: no separators,
+// no control characters, no "." or "..", not empty.
+func SafeDir(name string) string {
+	var sb strings.Builder
+	for _, r := range strings.ToValidUTF8(name, "_") {
+		switch {
+		case r == '/' || r == '\\' || r == 0 || r < 0x20 || r == 0x7f:
+			sb.WriteRune('_')
+		default:
+			sb.WriteRune(r)
+		}
+	}
+	s := strings.TrimSpace(sb.String())
+	if s == "" || s == "." || s == ".." {
+		s = "_" + s
+	}
+	if len(s) > 200 {
+		s = s[:200]
+	}
+	return s
+}
