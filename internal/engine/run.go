@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -27,6 +28,9 @@ type Warning struct {
 }
 
 func (w Warning) String() string {
+	if strings.HasPrefix(w.Msg, w.File+":") {
+		return w.Msg // the message already names the file
+	}
 	if w.Offset >= 0 {
 		return fmt.Sprintf("%s: offset %d: %s", w.File, w.Offset, w.Msg)
 	}
@@ -187,7 +191,7 @@ func processFile(ctx context.Context, fi *FileInfo, analyses []Analysis, needs N
 	}
 	rd, err := capture.Open(fi.Path)
 	if err != nil {
-		fr.warnings = append(fr.warnings, Warning{File: fi.Path, Offset: -1, Kind: WarnOpen, Msg: err.Error()})
+		fr.warnings = append(fr.warnings, openWarning(fi.Path, err))
 		return fr
 	}
 	defer rd.Close()
@@ -215,6 +219,16 @@ func processFile(ctx context.Context, fi *FileInfo, analyses []Analysis, needs N
 			Msg: fmt.Sprintf("%d malformed packets (counted, headers decoded as far as possible)", fr.stats.Malformed)})
 	}
 	return fr
+}
+
+// openWarning reports a capture that could not be opened: cut inside its
+// header (truncated), or unreadable.
+func openWarning(path string, err error) Warning {
+	var ce *capture.Error
+	if errors.As(err, &ce) {
+		return readWarning(path, err)
+	}
+	return Warning{File: path, Offset: -1, Kind: WarnOpen, Msg: err.Error()}
 }
 
 func readWarning(path string, err error) Warning {
