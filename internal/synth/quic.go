@@ -1,7 +1,6 @@
 package synth
 
 import (
-	"crypto/aes"
 	"crypto/cipher"
 	"fmt"
 	"math/rand/v2"
@@ -94,23 +93,11 @@ type initialProtector struct {
 }
 
 func newInitialProtector(odcid []byte, server bool) (*initialProtector, error) {
-	key, iv, hp, err := quic.InitialKeys(quicVersion1, odcid, server)
+	aead, hp, iv, err := quic.InitialCiphers(quicVersion1, odcid, server)
 	if err != nil {
 		return nil, err
 	}
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, err
-	}
-	aead, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, err
-	}
-	hpBlock, err := aes.NewCipher(hp)
-	if err != nil {
-		return nil, err
-	}
-	return &initialProtector{aead: aead, iv: iv, hp: hpBlock}, nil
+	return &initialProtector{aead: aead, iv: iv, hp: hp}, nil
 }
 
 // initialPacket builds and protects an Initial packet (RFC 9001 section 5)

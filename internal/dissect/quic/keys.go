@@ -96,21 +96,30 @@ type openers struct {
 }
 
 func newOpeners(version uint32, dcid []byte) (*openers, error) {
-	key, iv, hp, err := InitialKeys(version, dcid, false)
+	aead, hp, iv, err := InitialCiphers(version, dcid, false)
 	if err != nil {
 		return nil, err
+	}
+	return &openers{aead: aead, hp: hp, iv: iv}, nil
+}
+
+// InitialCiphers returns ready-to-use Initial packet protection for one side:
+// the AEAD (AES-128-GCM), the header-protection block cipher and the IV. The
+// parser opens client Initials with it; the synthetic generator seals them.
+func InitialCiphers(version uint32, dcid []byte, server bool) (aead cipher.AEAD, hp cipher.Block, iv []byte, err error) {
+	key, iv, hpKey, err := InitialKeys(version, dcid, server)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	block, err := aes.NewCipher(key)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	aead, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, err
+	if aead, err = cipher.NewGCM(block); err != nil {
+		return nil, nil, nil, err
 	}
-	hpBlock, err := aes.NewCipher(hp)
-	if err != nil {
-		return nil, err
+	if hp, err = aes.NewCipher(hpKey); err != nil {
+		return nil, nil, nil, err
 	}
-	return &openers{aead: aead, hp: hpBlock, iv: iv}, nil
+	return aead, hp, iv, nil
 }
