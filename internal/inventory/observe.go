@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/iotlens/iotlens/internal/decode"
+	"github.com/iotlens/iotlens/internal/hotmap"
 )
 
 // Bounds that keep Observations small whatever the traffic. Below them
@@ -37,12 +38,8 @@ const dhcpAck = 5
 // one per file with NewObservations, feed it, then Merge the partials in
 // file order and Resolve. Methods are not safe for concurrent use.
 type Observations struct {
-	macs    map[decode.MAC]*macObs
-	routers []netip.Addr // sorted, at most maxRouters
-	// The two MACs looked up last: consecutive frames mostly belong to the
-	// same conversation, so this skips the map on the per-packet path.
-	recent   [2]decode.MAC
-	recentOb [2]*macObs
+	macs    hotmap.Map[decode.MAC, macObs] // cached: consecutive frames share MACs
+	routers []netip.Addr                   // sorted, at most maxRouters
 }
 
 // macObs is everything seen about one MAC.
@@ -71,35 +68,18 @@ type nameObs struct {
 
 // NewObservations returns an empty collection.
 func NewObservations() *Observations {
-	return &Observations{macs: make(map[decode.MAC]*macObs)}
+	return &Observations{}
 }
 
 // get returns the state for m, creating it while under maxMACs.
 func (o *Observations) get(m decode.MAC) *macObs {
-	for i := range o.recent {
-		if o.recentOb[i] != nil && o.recent[i] == m {
-			return o.recentOb[i]
-		}
-	}
-	if s, ok := o.macs[m]; ok {
-		o.remember(m, s)
+	if s := o.macs.Lookup(m); s != nil {
 		return s
 	}
-	if o.macs == nil {
-		o.macs = make(map[decode.MAC]*macObs)
-	}
-	if len(o.macs) >= maxMACs {
+	if o.macs.Len() >= maxMACs {
 		return nil
 	}
-	s := &macObs{first: maxTime, last: minTime}
-	o.macs[m] = s
-	o.remember(m, s)
-	return s
-}
-
-func (o *Observations) remember(m decode.MAC, s *macObs) {
-	o.recent[1], o.recentOb[1] = o.recent[0], o.recentOb[0]
-	o.recent[0], o.recentOb[0] = m, s
+	return o.macs.Put(m, &macObs{first: maxTime, last: minTime})
 }
 
 const (
@@ -366,17 +346,14 @@ func (o *Observations) Merge(other *Observations) {
 	if other == nil || other == o {
 		return
 	}
-	if o.macs == nil {
-		o.macs = make(map[decode.MAC]*macObs)
-	}
 	for _, r := range other.routers {
 		o.addRouter(r)
 	}
-	for m, theirs := range other.macs {
-		mine, ok := o.macs[m]
-		if !ok {
-			if len(o.macs) < maxMACs {
-				o.macs[m] = theirs
+	for m, theirs := range other.macs.M {
+		mine := o.macs.Lookup(m)
+		if mine == nil {
+			if o.macs.Len() < maxMACs {
+				o.macs.Put(m, theirs)
 			}
 			continue
 		}

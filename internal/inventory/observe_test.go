@@ -411,7 +411,7 @@ func TestObservationsBounded(t *testing.T) {
 		o.DHCP(t, host, 1, fmt.Sprintf("name-%03d", i), "", netip.Addr{}, netip.Addr{}, netip.Addr{})
 		o.MDNSName(t, host, fmt.Sprintf("m%d.local", i))
 	}
-	s := o.macs[host]
+	s := o.macs.M[host]
 	local, global := 0, 0
 	for _, b := range s.bindings {
 		if IsLocal(b.ip) {
@@ -429,7 +429,7 @@ func TestObservationsBounded(t *testing.T) {
 	if len(s.dhcpNames) != maxNamesPerMAC || len(s.mdnsNames) != maxNamesPerMAC {
 		t.Errorf("kept %d DHCP and %d mDNS names", len(s.dhcpNames), len(s.mdnsNames))
 	}
-	if got := o.macs[gwMAC]; len(got.peers) != maxPeersPerMAC {
+	if got := o.macs.M[gwMAC]; len(got.peers) != maxPeersPerMAC {
 		t.Errorf("gateway kept %d peers", len(got.peers))
 	}
 	h := hostByMAC(t, o.Resolve(), host)

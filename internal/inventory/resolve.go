@@ -89,7 +89,7 @@ func isBroadcast(ip netip.Addr) bool {
 func (o *Observations) Resolve() []Host {
 	gw, hasGW := o.gateway()
 	var hosts []Host
-	for m, s := range o.macs {
+	for m, s := range o.macs.M {
 		isGW := hasGW && m == gw
 		h := Host{
 			MAC:               m,
@@ -138,7 +138,7 @@ func (o *Observations) hostBindings(m decode.MAC, s *macObs, isGW bool) []Bindin
 }
 
 func (o *Observations) claimedByOther(m decode.MAC, ip netip.Addr) bool {
-	for other, s := range o.macs {
+	for other, s := range o.macs.M {
 		if other == m {
 			continue
 		}
@@ -190,7 +190,7 @@ func sortedNames(names []nameObs) []string {
 func (o *Observations) gateway() (decode.MAC, bool) {
 	var best, bestRouter decode.MAC
 	bestScore, bestRouterScore := 0, -1
-	for m, s := range o.macs {
+	for m, s := range o.macs.M {
 		score := len(s.peers)
 		if o.holdsRouterIP(s) && betterCandidate(score, m, bestRouterScore, bestRouter) {
 			bestRouter, bestRouterScore = m, score

@@ -66,7 +66,7 @@ func buildRow(p *Partial, d *inventory.Device, topN int) Row {
 	total := &Counters{}
 	for _, m := range d.MACs {
 		r.MACs = append(r.MACs, m.String())
-		if c := p.MACs[m]; c != nil {
+		if c := p.MACs.M[m]; c != nil {
 			total.merge(c)
 		}
 	}
@@ -75,7 +75,7 @@ func buildRow(p *Partial, d *inventory.Device, topN int) Row {
 	}
 	if len(d.MACs) == 0 {
 		for _, ip := range d.IPs {
-			if c := p.IPs[ip]; c != nil {
+			if c := p.IPs.M[ip]; c != nil {
 				total.merge(c)
 			}
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/iotlens/iotlens/internal/decode"
 	"github.com/iotlens/iotlens/internal/engine"
+	"github.com/iotlens/iotlens/internal/hotmap"
 	"github.com/iotlens/iotlens/internal/proto"
 )
 
@@ -30,7 +31,7 @@ func (Analysis) Needs() engine.Needs { return 0 }
 
 // NewPartial implements engine.Analysis.
 func (Analysis) NewPartial(engine.FileInfo) engine.Partial {
-	return &Partial{MACs: map[decode.MAC]*Counters{}, IPs: map[netip.Addr]*Counters{}}
+	return &Partial{}
 }
 
 // Counters is the traffic of one MAC or IP address.
@@ -52,15 +53,8 @@ type ProtoCount struct {
 
 // Partial is the per-file aggregate.
 type Partial struct {
-	MACs map[decode.MAC]*Counters
-	IPs  map[netip.Addr]*Counters // LAN-side addresses only (bounded by the LAN)
-
-	// Most packets belong to the same few conversations as the packet
-	// before, so the last addresses looked up are kept to skip the maps.
-	lastMAC [2]decode.MAC
-	lastMC  [2]*Counters
-	lastIP  [2]netip.Addr
-	lastIC  [2]*Counters
+	MACs hotmap.Map[decode.MAC, Counters]
+	IPs  hotmap.Map[netip.Addr, Counters] // LAN-side addresses only (bounded by the LAN)
 }
 
 // Packet implements engine.Partial.
@@ -85,37 +79,9 @@ func (p *Partial) Packet(ev *engine.Event) {
 	}
 }
 
-func (p *Partial) macCounters(m decode.MAC) *Counters {
-	for i := range p.lastMAC {
-		if p.lastMC[i] != nil && p.lastMAC[i] == m {
-			return p.lastMC[i]
-		}
-	}
-	c := p.MACs[m]
-	if c == nil {
-		c = &Counters{}
-		p.MACs[m] = c
-	}
-	p.lastMAC[1], p.lastMC[1] = p.lastMAC[0], p.lastMC[0]
-	p.lastMAC[0], p.lastMC[0] = m, c
-	return c
-}
+func (p *Partial) macCounters(m decode.MAC) *Counters { return p.MACs.Get(m) }
 
-func (p *Partial) ipCounters(ip netip.Addr) *Counters {
-	for i := range p.lastIP {
-		if p.lastIC[i] != nil && p.lastIP[i] == ip {
-			return p.lastIC[i]
-		}
-	}
-	c := p.IPs[ip]
-	if c == nil {
-		c = &Counters{}
-		p.IPs[ip] = c
-	}
-	p.lastIP[1], p.lastIC[1] = p.lastIP[0], p.lastIC[0]
-	p.lastIP[0], p.lastIC[0] = ip, c
-	return c
-}
+func (p *Partial) ipCounters(ip netip.Addr) *Counters { return p.IPs.Get(ip) }
 
 func (c *Counters) add(t, n int64, tx, lan bool, pr proto.Proto) {
 	if tx {
@@ -154,10 +120,10 @@ func (c *Counters) proto(pr proto.Proto) *ProtoCount {
 // Merge implements engine.Partial.
 func (p *Partial) Merge(next engine.Partial) {
 	o := next.(*Partial)
-	for m, c := range o.MACs {
+	for m, c := range o.MACs.M {
 		p.macCounters(m).merge(c)
 	}
-	for ip, c := range o.IPs {
+	for ip, c := range o.IPs.M {
 		p.ipCounters(ip).merge(c)
 	}
 }
