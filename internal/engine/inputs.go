@@ -67,7 +67,7 @@ func expandArg(arg string, add func(string), depth int) error {
 			return nil
 		})
 	}
-	if _, _, err := capture.Sniff(arg); err == nil {
+	if isCapture(arg) {
 		add(arg)
 		return nil
 	}
@@ -77,9 +77,11 @@ func expandArg(arg string, add func(string), depth int) error {
 	return fmt.Errorf("input %s: neither a pcap/pcapng capture (checked by magic number, also inside gzip/zstd), a directory, nor a list of capture paths", arg)
 }
 
+// isCapture checks the magic number; an empty file (a capture that never
+// received a packet, e.g. from a crashed tcpdump) counts as an empty capture.
 func isCapture(p string) bool {
 	_, _, err := capture.Sniff(p)
-	return err == nil
+	return err == nil || errors.Is(err, capture.ErrEmptyFile)
 }
 
 // looksLikeFileList accepts small text files (no NUL byte in the first 4 KB).

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -108,6 +109,14 @@ func TestExpandInputsFileLists(t *testing.T) {
 	os.WriteFile(notList, []byte("MAC Address,Device Name\n"), 0o644)
 	if _, err := ExpandInputs([]string{notList}); err == nil || !strings.Contains(err.Error(), "not a pcap/pcapng capture") {
 		t.Fatalf("a CSV is neither capture nor list: %v", err)
+	}
+	empty := filepath.Join(root, "crashed-tcpdump.pcap")
+	os.WriteFile(empty, nil, 0o644)
+	if files, err := ExpandInputs([]string{empty}); err != nil || len(files) != 1 {
+		t.Fatalf("an empty file is an empty capture: %v %v", files, err)
+	}
+	if res, err := Run(context.Background(), Config{Files: []FileInfo{{Path: empty}}}); err != nil || res.Frames != 0 || len(res.Warnings) != 0 {
+		t.Fatalf("empty capture: %v %+v", err, res)
 	}
 	if _, err := ExpandInputs([]string{filepath.Join(root, "absent.pcap")}); err == nil {
 		t.Fatal("absent input accepted")

@@ -190,6 +190,9 @@ func processFile(ctx context.Context, fi *FileInfo, analyses []Analysis, needs N
 		fr.partials = append(fr.partials, a.NewPartial(*fi))
 	}
 	rd, err := capture.Open(fi.Path)
+	if errors.Is(err, capture.ErrEmptyFile) {
+		return fr // an empty file is an empty capture: nothing to report
+	}
 	if err != nil {
 		fr.warnings = append(fr.warnings, openWarning(fi.Path, err))
 		return fr
