@@ -56,7 +56,7 @@ else from packet time, in UTC unless --tz is given.`,
 			opts := f.pipelineOptions(cmd, args)
 			opts.Analyses = []engine.Analysis{destinations.Analysis{Location: loc}}
 			out, err := pipeline.Run(cmd.Context(), opts)
-			if err != nil {
+			if err != nil || out.Sharded {
 				return err
 			}
 			months := destinations.Report(out.Partial(destinations.Name).(*destinations.Partial), out.Inventory, enr)

@@ -41,7 +41,7 @@ number), directories (searched recursively) or text files listing one capture pa
 			opts := f.pipelineOptions(cmd, args)
 			opts.Analyses = []engine.Analysis{summary.Analysis{}}
 			out, err := pipeline.Run(cmd.Context(), opts)
-			if err != nil {
+			if err != nil || out.Sharded {
 				return err
 			}
 			rows := summary.Build(out.Partial(summary.Name).(*summary.Partial), out.Inventory, top)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/iotlens/iotlens/internal/pipeline"
 )
@@ -20,6 +21,8 @@ type commonFlags struct {
 	workers int
 	strict  bool
 	quiet   bool
+	shard   string
+	shards  []string // hidden: set by `iotlens merge`
 }
 
 func (f *commonFlags) register(cmd *cobra.Command, outHelp string, formats []string) {
@@ -36,11 +39,37 @@ UCLouvain devices.yaml, IoT Sentinel _iotdevice-mac.txt, or a CSV with name/mac/
 	fl.IntVarP(&f.workers, "jobs", "j", 0, "files processed in parallel (default: one per CPU)")
 	fl.BoolVar(&f.strict, "strict", false, "exit with code 3 when any capture was damaged or had warnings")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress, warnings or closing line on stderr")
+	fl.StringVar(&f.shard, "shard", "", `process only shard K of N of the inputs ("K/N", 0-based; "auto" reads Slurm's
+SLURM_ARRAY_TASK_ID/COUNT or Kubernetes' JOB_COMPLETION_INDEX with "auto/N") and write
+the partial results to -o FILE; then "iotlens merge FILES -o OUT" writes the outputs`)
+	fl.StringArrayVar(&f.shards, "from-shards", nil, "merge these partial-results files instead of reading captures")
+	_ = fl.MarkHidden("from-shards")
 }
 
 func (f *commonFlags) pipelineOptions(cmd *cobra.Command, inputs []string) pipeline.Options {
 	return pipeline.Options{Inputs: inputs, DevicesFile: f.devices, Device: f.device, MAC: f.mac, IP: f.ip,
-		Workers: f.workers, Quiet: f.quiet, Stderr: cmd.ErrOrStderr()}
+		Workers: f.workers, Quiet: f.quiet, Stderr: cmd.ErrOrStderr(),
+		Shard: f.shard, ShardOut: f.out, Command: cmd.Name(), Args: replayArgs(cmd, inputs), FromShards: f.shards}
+}
+
+// replayArgs is the command line `iotlens merge` replays: every flag the
+// user set except the shard and output ones, then the inputs.
+func replayArgs(cmd *cobra.Command, inputs []string) []string {
+	var args []string
+	cmd.Flags().Visit(func(fl *pflag.Flag) {
+		switch fl.Name {
+		case "shard", "output", "from-shards":
+			return
+		}
+		if sv, ok := fl.Value.(pflag.SliceValue); ok {
+			for _, v := range sv.GetSlice() {
+				args = append(args, "--"+fl.Name+"="+v)
+			}
+			return
+		}
+		args = append(args, "--"+fl.Name+"="+fl.Value.String())
+	})
+	return append(args, inputs...)
 }
 
 func (f *commonFlags) checkFormat(allowed ...string) error {

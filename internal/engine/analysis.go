@@ -45,3 +45,9 @@ type Partial interface {
 	// Merge folds in the partial of the files that directly follow this one.
 	Merge(next Partial)
 }
+
+// Finisher is implemented by partials that hold live state (open flows)
+// which must be folded into the aggregate once no more packets come. The
+// engine calls Finish on every merged partial at the end of a run, before
+// the partial is read or saved to a shard file.
+type Finisher interface{ Finish() }

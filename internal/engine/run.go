@@ -160,6 +160,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			res.Partials = append(res.Partials, a.NewPartial(FileInfo{Index: -1}))
 		}
 	}
+	for _, p := range res.Partials {
+		if f, ok := p.(Finisher); ok {
+			f.Finish()
+		}
+	}
 	res.Elapsed = time.Since(start)
 	return res, ctx.Err()
 }

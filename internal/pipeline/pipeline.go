@@ -27,6 +27,17 @@ type Options struct {
 	Quiet       bool
 	Stderr      io.Writer
 	Analyses    []engine.Analysis
+
+	// Scale-out: with Shard set ("K/N", "auto" or "auto/N"), only this
+	// shard's files are read and the merged partials are written to
+	// ShardOut instead of being returned for output; Command and Args are
+	// recorded so `iotlens merge` can finish the run. With FromShards set,
+	// no capture is read: the shard files are merged instead.
+	Shard      string
+	ShardOut   string
+	Command    string
+	Args       []string
+	FromShards []string
 }
 
 // Outcome is a finished run with its devices resolved.
@@ -38,39 +49,34 @@ type Outcome struct {
 	// Discovered is true when no inventory was given and devices come from
 	// the traffic itself.
 	Discovered bool
+	// Sharded is true when this run only wrote a shard file: the command
+	// writes no outputs.
+	Sharded bool
 }
 
 // ErrNoInputs is returned when the arguments name no capture at all.
 var ErrNoInputs = errors.New("no capture files given (pass files, directories or file lists)")
 
-// Run executes the pass.
+// Run executes the pass (or merges shard files) and resolves the devices.
 func Run(ctx context.Context, o Options) (*Outcome, error) {
 	if o.Stderr == nil {
 		o.Stderr = os.Stderr
 	}
-	files, err := engine.ExpandInputs(o.Inputs)
+	cfg := engine.Config{Workers: o.Workers, Analyses: append([]engine.Analysis{hosts.Analysis{}}, o.Analyses...)}
+	var res *engine.Result
+	var err error
+	if len(o.FromShards) > 0 {
+		res, cfg.Files, err = mergeShards(o, &cfg)
+	} else {
+		res, err = runPass(ctx, o, &cfg)
+	}
+	if err != nil || res == nil {
+		return &Outcome{Sharded: res == nil && err == nil}, err
+	}
+	inv, err := loadInventory(o, cfg.Files)
 	if err != nil {
 		return nil, err
 	}
-	if len(files) == 0 {
-		return nil, ErrNoInputs
-	}
-	for _, f := range files {
-		output.Protect(f.Path)
-	}
-	inv, err := loadInventory(o, files)
-	if err != nil {
-		return nil, err
-	}
-	cfg := engine.Config{Files: files, Workers: o.Workers, Analyses: append([]engine.Analysis{hosts.Analysis{}}, o.Analyses...)}
-	prog := newProgress(o.Stderr, files, o.Quiet)
-	cfg.OnWarning = prog.warning
-	cfg.OnFileDone = prog.fileDone
-	res, err := engine.Run(ctx, cfg)
-	if err != nil {
-		return nil, err
-	}
-	prog.finish(res)
 	out := &Outcome{Result: res, Config: cfg}
 	out.Hosts = res.Partials[0].(*hosts.Partial).Obs.Resolve()
 	if inv == nil {
@@ -81,6 +87,42 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 		out.Inventory = inv
 	}
 	return out, nil
+}
+
+// runPass reads the captures (this shard's, when sharding). It returns a
+// nil result, and no error, when it wrote a shard file instead.
+func runPass(ctx context.Context, o Options, cfg *engine.Config) (*engine.Result, error) {
+	files, err := engine.ExpandInputs(o.Inputs)
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, ErrNoInputs
+	}
+	for _, f := range files {
+		output.Protect(f.Path)
+	}
+	k, n, err := ParseShard(o.Shard)
+	if err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		files = engine.SelectShard(files, fileSizes(files), k, n)
+	}
+	cfg.Files = files
+	prog := newProgress(o.Stderr, files, o.Quiet)
+	cfg.OnWarning = prog.warning
+	cfg.OnFileDone = prog.fileDone
+	res, err := engine.Run(ctx, *cfg)
+	if err != nil {
+		return nil, err
+	}
+	prog.finish(res)
+	if n == 0 {
+		return res, nil
+	}
+	meta := engine.ShardMeta{Command: o.Command, Args: o.Args, Shard: k, Shards: n, Files: files}
+	return nil, writeShard(o.ShardOut, meta, cfg, res)
 }
 
 // Partial returns the merged partial of a requested analysis.

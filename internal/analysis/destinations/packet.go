@@ -188,20 +188,21 @@ func (dst *Counts) add(c *Counts) {
 	}
 }
 
-// finish closes the live flows once the file is done (first Merge or
-// Result); idempotent.
-func (p *Partial) finish() {
-	if !p.done {
+// Finish closes the live flows once the file is done (first Merge, or the
+// engine at the end of a run); idempotent, and a no-op on a partial loaded
+// from a shard file (its flows were closed before it was saved).
+func (p *Partial) Finish() {
+	if !p.done && p.table != nil {
 		p.table.Flush()
-		p.done = true
 	}
+	p.done = true
 }
 
 // Merge implements engine.Partial: next covers the files after p's.
 func (p *Partial) Merge(next engine.Partial) {
 	o := next.(*Partial)
-	p.finish()
-	o.finish()
+	p.Finish()
+	o.Finish()
 	for k, c := range o.Pending {
 		if e, ok := p.Names.Latest(k.Remote); ok {
 			named := k
@@ -231,6 +232,6 @@ func (p *Partial) Merge(next engine.Partial) {
 // Final returns the merged aggregate with every flow closed: call it on the
 // result of a run before reading Flows and Pending.
 func (p *Partial) Final() *Partial {
-	p.finish()
+	p.Finish()
 	return p
 }
