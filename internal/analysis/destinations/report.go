@@ -67,6 +67,40 @@ type Row struct {
 	JA3               string `parquet:"ja3" json:"ja3"`
 }
 
+// PartRow is Row without the partition columns: in the Hive-partitioned
+// copy (destinations/device=<name>/month=<YYYY-MM>/part-0.parquet) device
+// and month are in the path, as DuckDB, Spark and pandas expect.
+type PartRow struct {
+	Domain            string `parquet:"domain"`
+	RegistrableDomain string `parquet:"registrable_domain"`
+	SLD               string `parquet:"sld"`
+	TLD               string `parquet:"tld"`
+	IPs               string `parquet:"ips"`
+	FirstSeen         string `parquet:"first_seen"`
+	LastSeen          string `parquet:"last_seen"`
+	Flows             int64  `parquet:"flows"`
+	Packets           int64  `parquet:"packets"`
+	BytesUp           int64  `parquet:"bytes_up"`
+	BytesDown         int64  `parquet:"bytes_down"`
+	Category          string `parquet:"category"`
+	Organization      string `parquet:"organization"`
+	Rule              string `parquet:"rule"`
+	ASN               string `parquet:"asn"`
+	ASOrg             string `parquet:"as_org"`
+	Country           string `parquet:"country"`
+	NameSource        string `parquet:"name_source"`
+	QueryType         string `parquet:"query_type"`
+	Aliases           string `parquet:"aliases"`
+	JA4               string `parquet:"ja4"`
+	JA3               string `parquet:"ja3"`
+}
+
+func (r *Row) part() PartRow {
+	return PartRow{r.Domain, r.RegistrableDomain, r.SLD, r.TLD, r.IPs, r.FirstSeen, r.LastSeen, r.Flows, r.Packets,
+		r.BytesUp, r.BytesDown, r.Category, r.Organization, r.Rule, r.ASN, r.ASOrg, r.Country, r.NameSource, r.QueryType,
+		r.Aliases, r.JA4, r.JA3}
+}
+
 // Header is the CSV header of destinations.csv, in Row field order.
 var Header = []string{"device", "month", "domain", "registrable_domain", "sld", "tld", "ips", "first_seen", "last_seen",
 	"flows", "packets", "bytes_up", "bytes_down", "category", "organization", "rule", "asn", "as_org", "country",

@@ -3,6 +3,7 @@ package destinations
 import (
 	"bufio"
 	"fmt"
+	"net/url"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -38,7 +39,27 @@ func Write(dir string, months []Month) error {
 	if err := writeRowsCSV(filepath.Join(dir, "destinations.csv"), all); err != nil {
 		return err
 	}
-	return output.Parquet(filepath.Join(dir, "destinations.parquet"), all)
+	if err := output.Parquet(filepath.Join(dir, "destinations.parquet"), all); err != nil {
+		return err
+	}
+	return writePartitioned(filepath.Join(dir, "destinations"), months)
+}
+
+// writePartitioned writes the long table once more, Hive-partitioned by
+// device and month, so DuckDB (hive_partitioning), Spark and pandas
+// (pyarrow) read a study's slice without scanning the rest.
+func writePartitioned(dir string, months []Month) error {
+	for _, m := range months {
+		rows := make([]PartRow, len(m.Rows))
+		for i := range m.Rows {
+			rows[i] = m.Rows[i].part()
+		}
+		path := filepath.Join(dir, "device="+url.PathEscape(m.Device.Name), "month="+m.Month, "part-0.parquet")
+		if err := output.Parquet(path, rows); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // monthFolder gives the seed's names: "2025", "Jul_2025", "Jul-2025".
@@ -238,7 +259,7 @@ func SafeDir(name string) string {
 		s = "_" + s
 	}
 	if len(s) > 200 {
-		s = s[:200]
+		s = strings.ToValidUTF8(s[:200], "")
 	}
 	return s
 }
