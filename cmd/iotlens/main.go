@@ -96,6 +96,7 @@ Exit codes: 0 ok, 1 error, 2 usage error, 3 finished with warnings under --stric
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	addProfiling(root)
 	for _, newCmd := range commands {
 		root.AddCommand(newCmd())
 	}

@@ -8,9 +8,10 @@ import (
 )
 
 func key(port uint16) Key {
-	a := netip.AddrPortFrom(netip.MustParseAddr("192.168.1.2"), port)
-	b := netip.AddrPortFrom(netip.MustParseAddr("52.1.2.3"), 443)
-	return Key{Lo: a, Hi: b, Proto: 6}
+	p := decode.Packet{Layers: decode.LayerIPv4 | decode.LayerTCP, SrcIP: netip.MustParseAddr("192.168.1.2"),
+		DstIP: netip.MustParseAddr("52.1.2.3"), SrcPort: port, DstPort: 443, IPProto: 6}
+	k, _, _ := KeyOf(&p)
+	return k
 }
 
 func TestKeyOfIsDirectionFree(t *testing.T) {
@@ -20,6 +21,9 @@ func TestKeyOfIsDirectionFree(t *testing.T) {
 	k2, fromLo2, _ := KeyOf(&p)
 	if !ok || k1 != k2 || fromLo1 == fromLo2 {
 		t.Fatalf("keys %v %v directions %v %v", k1, k2, fromLo1, fromLo2)
+	}
+	if k1.Lo().String() != "52.1.2.3:443" || k1.Hi().String() != "192.168.1.2:50000" {
+		t.Fatalf("endpoints %v %v", k1.Lo(), k1.Hi())
 	}
 	if _, _, ok := KeyOf(&decode.Packet{Layers: decode.LayerARP}); ok {
 		t.Fatal("ARP has no flow key")

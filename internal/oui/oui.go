@@ -3,7 +3,6 @@ package oui
 //go:generate go run ./gen
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	_ "embed"
@@ -23,20 +22,22 @@ var registryGz []byte
 // MA-L blocks registered to "IEEE Registration Authority").
 var prefixLengths = [...]int{36, 28, 24}
 
-// table holds the assignments of one prefix length, sorted by key. Names are
-// slices of one shared string so the table holds no per-entry strings.
+// table holds the assignments of one prefix length, sorted by key. Names
+// are offsets into the decompressed file, kept as one string, so loading
+// allocates no per-entry strings (it runs at every start of the CLI).
 type table struct {
-	keys    []uint64
-	nameIdx []uint32
+	keys  []uint64
+	names []span
 }
+
+type span struct{ start, end uint32 }
 
 // registry is the decoded embedded file.
 type registry struct {
 	date    string
 	entries int
 	tables  [len(prefixLengths)]table
-	names   string   // all distinct organization names, concatenated
-	offsets []uint32 // name i is names[offsets[i]:offsets[i+1]]
+	text    string // the decompressed file
 }
 
 var (
@@ -79,7 +80,8 @@ func (r *registry) lookup(mac [6]byte) (string, bool) {
 	for i, bits := range prefixLengths {
 		t := &r.tables[i]
 		if j, found := slices.BinarySearch(t.keys, v>>(48-bits)); found {
-			return r.name(t.nameIdx[j]), true
+			sp := t.names[j]
+			return r.text[sp.start:sp.end], true
 		}
 	}
 	return "", false
@@ -95,10 +97,6 @@ func Registry() (date string, entries int) {
 	return r.date, r.entries
 }
 
-func (r *registry) name(i uint32) string {
-	return r.names[r.offsets[i]:r.offsets[i+1]]
-}
-
 // parseRegistry decodes the gzip'd table written by ./gen.
 func parseRegistry(src io.Reader) (*registry, error) {
 	zr, err := gzip.NewReader(src)
@@ -106,37 +104,49 @@ func parseRegistry(src io.Reader) (*registry, error) {
 		return nil, fmt.Errorf("oui registry: %w", err)
 	}
 	defer zr.Close()
-	r := &registry{}
-	b := newBuilder()
-	sc := bufio.NewScanner(zr)
-	for line := 1; sc.Scan(); line++ {
-		if err := r.parseLine(sc.Bytes(), b); err != nil {
-			return nil, fmt.Errorf("oui registry line %d: %w", line, err)
-		}
-	}
-	if err := sc.Err(); err != nil {
+	raw, err := io.ReadAll(zr)
+	if err != nil {
 		return nil, fmt.Errorf("oui registry: %w", err)
 	}
-	b.finish(r)
+	r := &registry{text: string(raw)}
+	var rows [len(prefixLengths)][]row
+	for line, off := 1, 0; off < len(r.text); line++ {
+		end := strings.IndexByte(r.text[off:], '\n')
+		if end < 0 {
+			end = len(r.text) - off
+		}
+		if err := r.parseLine(off, off+end, &rows); err != nil {
+			return nil, fmt.Errorf("oui registry line %d: %w", line, err)
+		}
+		off += end + 1
+	}
+	r.finish(&rows)
 	return r, nil
 }
 
-func (r *registry) parseLine(text []byte, b *builder) error {
-	if rest, ok := bytes.CutPrefix(text, []byte("#")); ok {
-		if date, ok := bytes.CutPrefix(bytes.TrimSpace(rest), []byte("date ")); ok {
-			r.date = string(bytes.TrimSpace(date))
+type row struct {
+	key  uint64
+	name span
+}
+
+// parseLine reads "hexprefix<TAB>bits<TAB>organization" at text[start:end].
+func (r *registry) parseLine(start, end int, rows *[len(prefixLengths)][]row) error {
+	text := r.text[start:end]
+	if rest, ok := strings.CutPrefix(text, "#"); ok {
+		if date, ok := strings.CutPrefix(strings.TrimSpace(rest), "date "); ok {
+			r.date = strings.TrimSpace(date)
 		}
 		return nil
 	}
 	if len(text) == 0 {
 		return nil
 	}
-	prefix, rest, ok1 := bytes.Cut(text, []byte("\t"))
-	bitsText, org, ok2 := bytes.Cut(rest, []byte("\t"))
+	prefix, rest, ok1 := strings.Cut(text, "\t")
+	bitsText, org, ok2 := strings.Cut(rest, "\t")
 	if !ok1 || !ok2 || len(org) == 0 {
 		return fmt.Errorf("want prefix, bits and name separated by tabs")
 	}
-	bits, err := strconv.Atoi(string(bitsText))
+	bits, err := strconv.Atoi(bitsText)
 	if err != nil {
 		return fmt.Errorf("bad prefix length %q", bitsText)
 	}
@@ -148,13 +158,15 @@ func (r *registry) parseLine(text []byte, b *builder) error {
 	if !ok {
 		return fmt.Errorf("bad hex prefix %q", prefix)
 	}
-	b.add(slot, key, org)
+	nameStart := uint32(end - len(org))
+	rows[slot] = append(rows[slot], row{key: key, name: span{nameStart, uint32(end)}})
 	return nil
 }
 
-func parseHex(s []byte) (uint64, bool) {
+func parseHex(s string) (uint64, bool) {
 	var v uint64
-	for _, c := range s {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
 		switch {
 		case '0' <= c && c <= '9':
 			c -= '0'
@@ -170,41 +182,11 @@ func parseHex(s []byte) (uint64, bool) {
 	return v, true
 }
 
-// builder interns names while the table is read.
-type builder struct {
-	index  map[string]uint32
-	names  strings.Builder
-	starts []uint32
-	rows   [len(prefixLengths)][]row
-}
-
-type row struct {
-	key  uint64
-	name uint32
-}
-
-func newBuilder() *builder {
-	return &builder{index: make(map[string]uint32)}
-}
-
-func (b *builder) add(slot int, key uint64, org []byte) {
-	id, ok := b.index[string(org)]
-	if !ok {
-		id = uint32(len(b.starts))
-		b.index[string(org)] = id
-		b.starts = append(b.starts, uint32(b.names.Len()))
-		b.names.Write(org)
-	}
-	b.rows[slot] = append(b.rows[slot], row{key: key, name: id})
-}
-
-func (b *builder) finish(r *registry) {
-	r.names = b.names.String()
-	r.offsets = append(b.starts, uint32(len(r.names)))
-	for slot, rows := range b.rows {
+func (r *registry) finish(rows *[len(prefixLengths)][]row) {
+	for slot, rs := range rows {
 		// The file is sorted, but sorting here keeps binary search correct
 		// for any input; duplicates keep their first row.
-		slices.SortStableFunc(rows, func(a, b row) int {
+		slices.SortStableFunc(rs, func(a, b row) int {
 			switch {
 			case a.key < b.key:
 				return -1
@@ -213,12 +195,12 @@ func (b *builder) finish(r *registry) {
 			}
 			return 0
 		})
-		rows = slices.CompactFunc(rows, func(a, b row) bool { return a.key == b.key })
-		t := table{keys: make([]uint64, len(rows)), nameIdx: make([]uint32, len(rows))}
-		for i, rw := range rows {
-			t.keys[i], t.nameIdx[i] = rw.key, rw.name
+		rs = slices.CompactFunc(rs, func(a, b row) bool { return a.key == b.key })
+		t := table{keys: make([]uint64, len(rs)), names: make([]span, len(rs))}
+		for i, rw := range rs {
+			t.keys[i], t.names[i] = rw.key, rw.name
 		}
 		r.tables[slot] = t
-		r.entries += len(rows)
+		r.entries += len(rs)
 	}
 }

@@ -252,8 +252,10 @@ func FuzzParseRegistry(f *testing.F) {
 			return
 		}
 		for i := range r.tables {
-			for j := range r.tables[i].keys {
-				_ = r.name(r.tables[i].nameIdx[j])
+			for _, sp := range r.tables[i].names {
+				if sp.start > sp.end || int(sp.end) > len(r.text) {
+					t.Fatalf("name span %v outside the text", sp)
+				}
 			}
 		}
 		r.lookup([6]byte{0x00, 0x11, 0x22, 0x33, 0x44, 0x55})

@@ -43,8 +43,8 @@ func isProtected(path string) bool {
 }
 
 // WriteFile writes path atomically: write fills a buffered temporary file in
-// the same folder, which is synced and renamed over path only when write
-// returns nil. Parent folders are created.
+// the same folder, which is renamed over path only when write returns nil.
+// Parent folders are created.
 func WriteFile(path string, write func(w *bufio.Writer) error) (err error) {
 	if isProtected(path) {
 		return fmt.Errorf("refusing to write %s: it is one of the input captures", path)
@@ -69,9 +69,9 @@ func WriteFile(path string, write func(w *bufio.Writer) error) (err error) {
 	if err = bw.Flush(); err != nil {
 		return err
 	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
+	// No fsync: the rename makes the file appear whole or not at all to
+	// every other process and survives SIGINT/SIGTERM; syncing each of the
+	// thousands of per-device-month files would dominate the run time.
 	if err = tmp.Close(); err != nil {
 		return err
 	}

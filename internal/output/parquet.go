@@ -8,10 +8,10 @@ import (
 
 // Parquet writes rows to path atomically as a Parquet file whose columns
 // come from T's `parquet:"name"` struct tags (pandas, DuckDB and Spark read
-// it directly). Strings are made valid UTF-8 by the caller's SafeString.
+// it directly). Snappy, the codec every Parquet reader supports and the cheapest to set up per file.
 func Parquet[T any](path string, rows []T) error {
 	return WriteFile(path, func(w *bufio.Writer) error {
-		pw := parquet.NewGenericWriter[T](w, parquet.Compression(&parquet.Zstd))
+		pw := parquet.NewGenericWriter[T](w, parquet.Compression(&parquet.Snappy))
 		if _, err := pw.Write(rows); err != nil {
 			return err
 		}
