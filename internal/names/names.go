@@ -15,14 +15,14 @@ type Source uint8
 
 // Sources, strongest first.
 const (
-	None Source = iota
-	SNI         // TLS ClientHello server_name of the flow itself
-	QUIC        // QUIC Initial ClientHello server_name
-	HTTP        // HTTP Host header
-	DNS         // a DNS A/AAAA answer seen before the flow
-	Cert        // the server certificate's subject CN / first SAN
-	PTR         // a PTR answer seen in the traffic
-	Local       // mDNS / LLMNR
+	None  Source = iota
+	SNI          // TLS ClientHello server_name of the flow itself
+	QUIC         // QUIC Initial ClientHello server_name
+	HTTP         // HTTP Host header
+	DNS          // a DNS A/AAAA answer seen before the flow
+	Cert         // the server certificate's subject CN / first SAN
+	PTR          // a PTR answer seen in the traffic
+	Local        // mDNS / LLMNR
 )
 
 var sourceNames = [...]string{None: "", SNI: "sni", QUIC: "quic", HTTP: "http", DNS: "dns", Cert: "cert", PTR: "ptr", Local: "local"}
