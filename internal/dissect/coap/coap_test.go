@@ -1,9 +1,10 @@
 package coap
 
 import (
-	"errors"
 	"fmt"
 	"testing"
+
+	"github.com/iotlens/iotlens/internal/testutil/packets"
 )
 
 // summary renders what a test checks.
@@ -114,9 +115,7 @@ func TestUnpack(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var m Message
 			err := m.Unpack(tt.in)
-			if !errors.Is(err, tt.wantErr) || (err == nil) != (tt.wantErr == nil) {
-				t.Fatalf("error = %v, want %v", err, tt.wantErr)
-			}
+			packets.CheckErr(t, "Unpack", err, tt.wantErr)
 			if got := summary(&m); got != tt.want {
 				t.Errorf("got  %s\nwant %s", got, tt.want)
 			}

@@ -1,16 +1,14 @@
 package coap
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/iotlens/iotlens/internal/capture"
 	"github.com/iotlens/iotlens/internal/decode"
 	"github.com/iotlens/iotlens/internal/testutil"
+	"github.com/iotlens/iotlens/internal/testutil/packets"
 )
 
 // TestNDPICoAP checks the 19 CoAP messages of ndpi/coap_mqtt.pcap (over
@@ -41,31 +39,20 @@ func TestNDPICoAP(t *testing.T) {
 		`CON 0.04 DELETE 38180  "" "/storage/myresource" "" 0`,
 		`ACK 2.02 Deleted 38180  "" "" "" 0`,
 	}
-	r, err := capture.Open(testutil.Fixture(t, "ndpi", "coap_mqtt.pcap"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	dec := decode.NewDecoder(decode.DefaultOptions())
-	var p decode.Packet
 	var m Message
 	var got []string
-	for {
-		f, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if dec.Decode(f, &p) != nil || !p.Has(decode.LayerUDP) || (p.SrcPort != 5683 && p.DstPort != 5683) {
-			continue
+	cut := packets.Each(t, testutil.Fixture(t, "ndpi", "coap_mqtt.pcap"), func(p *decode.Packet) {
+		if !p.Has(decode.LayerUDP) || (p.SrcPort != 5683 && p.DstPort != 5683) {
+			return
 		}
 		if err := m.Unpack(p.Payload); err != nil {
-			t.Errorf("frame %d: %v", f.Number, err)
+			t.Errorf("frame %d: %v", p.Frame.Number, err)
 		}
 		got = append(got, fmt.Sprintf("%s %s %d %x %q %q %q %d", TypeString(m.Type), m.CodeString(), m.MessageID, m.Token,
 			m.UriHost, m.UriPath, m.UriQuery, len(m.Payload)))
+	})
+	if cut != nil {
+		t.Fatal(cut)
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("got\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))

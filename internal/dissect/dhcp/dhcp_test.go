@@ -2,11 +2,12 @@ package dhcp
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
 	"testing"
+
+	"github.com/iotlens/iotlens/internal/testutil/packets"
 )
 
 // opt encodes one DHCPv4 option.
@@ -104,9 +105,7 @@ func TestUnpackV4(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var m Message
 			err := m.Unpack(tt.msg)
-			if !errors.Is(err, tt.wantErr) || (err == nil) != (tt.wantErr == nil) {
-				t.Fatalf("Unpack error = %v, want %v", err, tt.wantErr)
-			}
+			packets.CheckErr(t, "Unpack", err, tt.wantErr)
 			if got := v4Summary(&m); got != tt.want {
 				t.Errorf("got  %s\nwant %s", got, tt.want)
 			}
@@ -204,9 +203,7 @@ func TestUnpackV6(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var m V6Message
 			err := m.Unpack(tt.msg)
-			if !errors.Is(err, tt.wantErr) || (err == nil) != (tt.wantErr == nil) {
-				t.Fatalf("Unpack error = %v, want %v", err, tt.wantErr)
-			}
+			packets.CheckErr(t, "Unpack", err, tt.wantErr)
 			if got := v6Summary(&m); got != tt.want {
 				t.Errorf("got  %s\nwant %s", got, tt.want)
 			}

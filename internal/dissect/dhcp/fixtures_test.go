@@ -1,46 +1,26 @@
 package dhcp
 
 import (
-	"errors"
 	"fmt"
-	"io"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 
-	"github.com/iotlens/iotlens/internal/capture"
 	"github.com/iotlens/iotlens/internal/decode"
 	"github.com/iotlens/iotlens/internal/testutil"
+	"github.com/iotlens/iotlens/internal/testutil/packets"
 )
 
-// eachUDPPayload calls fn with the payload of every UDP datagram in a
+// eachUDPPayload calls fn with the payload of every whole UDP datagram in a
 // capture whose source or destination port is in ports.
 func eachUDPPayload(t *testing.T, path string, ports []uint16, fn func(payload []byte)) {
 	t.Helper()
-	r, err := capture.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	dec := decode.NewDecoder(decode.DefaultOptions())
-	var p decode.Packet
-	for {
-		f, err := r.Next()
-		var ce *capture.Error
-		if errors.Is(err, io.EOF) || (errors.As(err, &ce) && ce.Truncated) {
-			return // a capture cut short keeps the frames before the cut
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if dec.Decode(f, &p) != nil || !p.Has(decode.LayerUDP) || (p.Has(decode.LayerFragment) && !p.Has(decode.LayerReassembled)) {
-			continue
-		}
-		if slices.Contains(ports, p.SrcPort) || slices.Contains(ports, p.DstPort) {
+	packets.Each(t, path, func(p *decode.Packet) {
+		if p.Has(decode.LayerUDP) && !packets.Partial(p) && (slices.Contains(ports, p.SrcPort) || slices.Contains(ports, p.DstPort)) {
 			fn(p.Payload)
 		}
-	}
+	})
 }
 
 // TestZeekDHCP checks every message of zeek/dhcp/dhcp.pcap. Expected values
@@ -121,8 +101,9 @@ func TestDeviceBootDHCP(t *testing.T) {
 			if tt.vendorClass != "" {
 				wantVendors = []string{tt.vendorClass}
 			}
-			if !slices.Equal(keys(hosts), []string{tt.hostName}) || !slices.Equal(keys(vendors), wantVendors) {
-				t.Errorf("client host names %v, vendor classes %v; want %q, %q", keys(hosts), keys(vendors), tt.hostName, tt.vendorClass)
+			gotHosts, gotVendors := slices.Sorted(maps.Keys(hosts)), slices.Sorted(maps.Keys(vendors))
+			if !slices.Equal(gotHosts, []string{tt.hostName}) || !slices.Equal(gotVendors, wantVendors) {
+				t.Errorf("client host names %v, vendor classes %v; want %q, %q", gotHosts, gotVendors, tt.hostName, tt.vendorClass)
 			}
 		})
 	}
@@ -181,15 +162,6 @@ func TestSmartThingsDHCPv6(t *testing.T) {
 		t.Errorf("message counts %v", counts)
 	}
 	if len(duids) != 1 || !duids["000100012f67160f683a48132704"] || first != 0x472671 {
-		t.Errorf("DUIDs %v, first transaction %#x", keys(duids), first)
+		t.Errorf("DUIDs %v, first transaction %#x", slices.Sorted(maps.Keys(duids)), first)
 	}
-}
-
-func keys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -1,28 +1,19 @@
 package dns
 
 import (
-	"errors"
-	"io"
-	"net/netip"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
 
-	"github.com/iotlens/iotlens/internal/capture"
 	"github.com/iotlens/iotlens/internal/decode"
-	"github.com/iotlens/iotlens/internal/dissect/tcpreasm"
 	"github.com/iotlens/iotlens/internal/testutil"
+	"github.com/iotlens/iotlens/internal/testutil/packets"
 )
 
 // dnsPorts are the UDP ports whose payloads are DNS messages.
 var dnsPorts = map[uint16]bool{53: true, 5353: true, 5355: true}
-
-// tcpKey names one direction of a TCP connection.
-type tcpKey struct {
-	src, dst         netip.Addr
-	srcPort, dstPort uint16
-}
 
 // extracted is what a capture's DNS messages hold, as tshark reports it.
 type extracted struct {
@@ -35,43 +26,21 @@ type extracted struct {
 // tcpreasm), and calls fn with the result of each.
 func eachMessage(t *testing.T, path string, fn func(m *Message, err error)) {
 	t.Helper()
-	r, err := capture.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	dec := decode.NewDecoder(decode.DefaultOptions())
-	streams := map[tcpKey]*tcpreasm.Stream{}
+	streams := packets.NewReassembler(64 << 10)
 	var m Message
 	handle := func(msg []byte) { fn(&m, m.Unpack(msg)) }
-	var p decode.Packet
-	for {
-		f, err := r.Next()
-		var ce *capture.Error
-		if errors.Is(err, io.EOF) || (errors.As(err, &ce) && ce.Truncated) {
-			break // a capture cut short keeps the frames before the cut
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if dec.Decode(f, &p) != nil || (p.Has(decode.LayerFragment) && !p.Has(decode.LayerReassembled)) {
-			continue
+	packets.Each(t, path, func(p *decode.Packet) {
+		if packets.Partial(p) {
+			return
 		}
 		switch {
 		case p.Has(decode.LayerUDP) && (dnsPorts[p.SrcPort] || dnsPorts[p.DstPort]):
 			handle(p.Payload)
 		case p.Has(decode.LayerTCP) && (p.SrcPort == 53 || p.DstPort == 53):
-			key := tcpKey{p.SrcIP, p.DstIP, p.SrcPort, p.DstPort}
-			s := streams[key]
-			if s == nil {
-				s = new(tcpreasm.Stream)
-				s.Init(64 << 10)
-				streams[key] = s
-			}
-			s.Add(p.Seq, p.TCPFlags&decode.TCPSyn != 0, p.Payload)
+			_, s := streams.Add(p)
 			s.Skip(SplitTCP(s.Bytes(), handle))
 		}
-	}
+	})
 }
 
 // extractDNS collects the distinct query names and A/AAAA addresses of a
@@ -99,17 +68,8 @@ func extractDNS(t *testing.T, path string) extracted {
 			}
 		}
 	})
-	ex.queryNames, ex.a, ex.aaaa = sortedKeys(names), sortedKeys(as), sortedKeys(aaaas)
+	ex.queryNames, ex.a, ex.aaaa = slices.Sorted(maps.Keys(names)), slices.Sorted(maps.Keys(as)), slices.Sorted(maps.Keys(aaaas))
 	return ex
-}
-
-func sortedKeys(m map[string]bool) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // fields splits a space-separated list (the form tshark's sets were pasted

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/iotlens/iotlens/internal/testutil/packets"
 )
 
 // summary renders the parsed sections compactly for comparison.
@@ -231,9 +233,7 @@ func TestUnpack(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var m Message
 			err := m.Unpack(tt.msg)
-			if !errors.Is(err, tt.wantErr) || (err == nil) != (tt.wantErr == nil) {
-				t.Fatalf("Unpack error = %v, want %v", err, tt.wantErr)
-			}
+			packets.CheckErr(t, "Unpack", err, tt.wantErr)
 			if got := summary(&m); !slices.Equal(got, tt.want) {
 				t.Errorf("parsed:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(tt.want, "\n  "))
 			}

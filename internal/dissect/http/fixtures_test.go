@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/iotlens/iotlens/internal/testutil"
+	"github.com/iotlens/iotlens/internal/testutil/packets"
 )
 
 type requestKey struct{ method, host, agent string }
@@ -58,11 +59,11 @@ func TestHTTPInFixtures(t *testing.T) {
 		t.Run(tc.path[len(tc.path)-1], func(t *testing.T) {
 			requests := map[requestKey]int{}
 			responses := map[responseKey]int{}
-			for _, s := range readTCPStreams(t, testutil.Fixture(t, tc.path...)) {
-				if r, ok := ParseRequest(s.client); ok {
+			for _, s := range packets.Conversations(t, testutil.Fixture(t, tc.path...), 1<<16) {
+				if r, ok := ParseRequest(s.Client); ok {
 					requests[requestKey{r.Method, r.Host, r.UserAgent}]++
 				}
-				if r, ok := ParseResponse(s.server); ok {
+				if r, ok := ParseResponse(s.Server); ok {
 					responses[responseKey{r.Status, r.Server, r.ContentType}]++
 				}
 			}

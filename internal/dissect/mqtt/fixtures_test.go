@@ -3,54 +3,22 @@ package mqtt
 import (
 	"errors"
 	"fmt"
-	"io"
-	"net/netip"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/iotlens/iotlens/internal/capture"
 	"github.com/iotlens/iotlens/internal/decode"
 	"github.com/iotlens/iotlens/internal/dissect/tcpreasm"
 	"github.com/iotlens/iotlens/internal/testutil"
+	"github.com/iotlens/iotlens/internal/testutil/packets"
 )
-
-type flowKey struct {
-	src, dst         netip.Addr
-	srcPort, dstPort uint16
-}
 
 // eachPacket reassembles every TCP direction that has port as source or
 // destination and calls fn with each MQTT packet in it, in capture order.
 func eachPacket(t *testing.T, path string, port uint16, fn func(p Packet, err error)) {
 	t.Helper()
-	r, err := capture.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	dec := decode.NewDecoder(decode.DefaultOptions())
-	streams := map[flowKey]*tcpreasm.Stream{}
-	var p decode.Packet
-	for {
-		f, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			return
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if dec.Decode(f, &p) != nil || !p.Has(decode.LayerTCP) || (p.SrcPort != port && p.DstPort != port) {
-			continue
-		}
-		key := flowKey{p.SrcIP, p.DstIP, p.SrcPort, p.DstPort}
-		s := streams[key]
-		if s == nil {
-			s = new(tcpreasm.Stream)
-			s.Init(64 << 10)
-			streams[key] = s
-		}
-		s.Add(p.Seq, p.TCPFlags&decode.TCPSyn != 0, p.Payload)
+	onPort := func(p *decode.Packet) bool { return p.SrcPort == port || p.DstPort == port }
+	cut := packets.TCPStreams(t, path, onPort, 64<<10, func(_ packets.Direction, s *tcpreasm.Stream) {
 		for {
 			pkt, n, err := Parse(s.Bytes())
 			if errors.Is(err, ErrIncomplete) || n == 0 {
@@ -59,6 +27,9 @@ func eachPacket(t *testing.T, path string, port uint16, fn func(p Packet, err er
 			fn(pkt, err)
 			s.Skip(n)
 		}
+	})
+	if cut != nil {
+		t.Fatal(cut)
 	}
 }
 

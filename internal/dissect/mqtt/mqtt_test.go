@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/iotlens/iotlens/internal/testutil/packets"
 )
 
 // mqttString encodes a length-prefixed string.
@@ -101,9 +103,7 @@ func TestParse(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p, n, err := ParseLevel(tt.in, tt.level)
-			if !errors.Is(err, tt.wantErr) || (err == nil) != (tt.wantErr == nil) {
-				t.Fatalf("error = %v, want %v", err, tt.wantErr)
-			}
+			packets.CheckErr(t, "ParseLevel", err, tt.wantErr)
 			got := describe(p)
 			if tt.wantErr == ErrIncomplete || (tt.wantErr == ErrMalformed && n == 0) {
 				got = fmt.Sprintf("%s len=%d", TypeString(p.Type), p.RemainingLength)

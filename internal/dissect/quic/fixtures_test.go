@@ -7,6 +7,7 @@ import (
 
 	"github.com/iotlens/iotlens/internal/dissect/tls"
 	"github.com/iotlens/iotlens/internal/testutil"
+	"github.com/iotlens/iotlens/internal/testutil/packets"
 )
 
 // The expected server names and JA3 hashes come from tshark 4.0.17:
@@ -41,7 +42,7 @@ func TestQUICClientHellosInFixtures(t *testing.T) {
 		t.Run(tc.path[len(tc.path)-1], func(t *testing.T) {
 			asm := NewAssembler(64)
 			var got []quicHello
-			for i, datagram := range udpPayloads(t, testutil.Fixture(t, tc.path...)) {
+			for i, datagram := range packets.UDPPayloads(t, testutil.Fixture(t, tc.path...), 443) {
 				ch, err := asm.Add(datagram, int64(i))
 				if err != nil || ch == nil {
 					continue
@@ -60,7 +61,7 @@ func TestQUICClientHellosInFixtures(t *testing.T) {
 }
 
 func TestTruncatedFixtureFailsGracefully(t *testing.T) {
-	datagrams := udpPayloads(t, testutil.Fixture(t, "tcpdump", "quic_handshake_truncated.pcap"))
+	datagrams := packets.UDPPayloads(t, testutil.Fixture(t, "tcpdump", "quic_handshake_truncated.pcap"), 443)
 	if len(datagrams) != 18 {
 		t.Fatalf("read %d datagrams, want 18", len(datagrams))
 	}

@@ -3,14 +3,16 @@ package quic
 import (
 	"slices"
 	"testing"
+
+	"github.com/iotlens/iotlens/internal/testutil/packets"
 )
 
 // FuzzQUICInitial feeds datagrams to ParseInitials and an Assembler, and the
 // same bytes to the frame parser directly, since random input rarely passes
 // AEAD authentication.
 func FuzzQUICInitial(f *testing.F) {
-	hello := mustHex(f, rfcClientHello)
-	dcid := mustHex(f, "8394c8f03e515708")
+	hello := packets.Hex(f, rfcClientHello)
+	dcid := packets.Hex(f, "8394c8f03e515708")
 	for _, version := range []uint32{Version1, Version2, VersionDraft29} {
 		f.Add(protectInitial(f, initialSpec{version: version, dcid: dcid, pn: 2, pnLen: 4, payload: padTo(cryptoFrameBytes(0, hello), 300)}))
 	}

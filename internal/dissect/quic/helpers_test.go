@@ -3,13 +3,7 @@ package quic
 import (
 	"crypto/aes"
 	"crypto/cipher"
-	"encoding/hex"
-	"errors"
-	"io"
 	"testing"
-
-	"github.com/iotlens/iotlens/internal/capture"
-	"github.com/iotlens/iotlens/internal/decode"
 )
 
 // initialSpec describes a client Initial packet for protectInitial.
@@ -92,15 +86,6 @@ func padTo(payload []byte, n int) []byte {
 	return payload
 }
 
-func mustHex(t testing.TB, s string) []byte {
-	t.Helper()
-	b, err := hex.DecodeString(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // clientHelloMessage is a small TLS 1.3 ClientHello handshake message with
 // the given SNI, as QUIC carries it.
 func clientHelloMessage(sni string) []byte {
@@ -115,35 +100,4 @@ func clientHelloMessage(sni string) []byte {
 	body = append(body, byte(len(exts)>>8), byte(len(exts)))
 	body = append(body, exts...)
 	return append([]byte{1, 0, byte(len(body) >> 8), byte(len(body))}, body...)
-}
-
-// udpPayloads returns the UDP payloads (as captured) of a capture's
-// packets to or from port 443, in file order.
-func udpPayloads(t *testing.T, path string) [][]byte {
-	t.Helper()
-	r, err := capture.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	dec := decode.NewDecoder(decode.DefaultOptions())
-	var out [][]byte
-	var p decode.Packet
-	for {
-		f, err := r.Next()
-		if err == io.EOF {
-			return out
-		}
-		var ce *capture.Error
-		if errors.As(err, &ce) && ce.Truncated {
-			return out
-		}
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		if dec.Decode(f, &p) != nil || !p.Has(decode.LayerUDP) || (p.DstPort != 443 && p.SrcPort != 443) {
-			continue
-		}
-		out = append(out, append([]byte(nil), p.Payload...))
-	}
 }

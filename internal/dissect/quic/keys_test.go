@@ -4,6 +4,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"testing"
+
+	"github.com/iotlens/iotlens/internal/testutil/packets"
 )
 
 // Test vectors: RFC 9001 Appendix A.1 (v1), RFC 9369 Appendix A.1 (v2) and
@@ -22,7 +24,7 @@ func TestInitialKeys(t *testing.T) {
 		{"draft-29 client", VersionDraft29, false, "175257a31eb09dea9366d8bb79ad80ba", "6b26114b9cba2b63a9e8dd4f", "9ddd12c994c0698b89374a9c077a3077"},
 		{"draft-29 server", VersionDraft29, true, "149d0b1662ab871fbe63c49b5e655a5d", "bab2b12a4c76016ace47856d", "c0c499a65a60024a18a250974ea01dfa"},
 	}
-	dcid := mustHex(t, "8394c8f03e515708")
+	dcid := packets.Hex(t, "8394c8f03e515708")
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			key, iv, hp, err := InitialKeys(tc.version, dcid, tc.server)

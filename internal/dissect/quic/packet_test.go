@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/iotlens/iotlens/internal/dissect/tls"
+	"github.com/iotlens/iotlens/internal/testutil/packets"
 )
 
 // rfcClientHello is the CRYPTO frame payload of the client Initial in RFC
@@ -27,11 +28,11 @@ func TestRFCClientInitial(t *testing.T) {
 		{"RFC 9001 A.2", Version1, "c000000001088394c8f03e5157080000449e7b9aec34d1b1c98dd7689fb8ec11", "e221af44860018ab0856972e194cd934"},
 		{"RFC 9369 A.2", Version2, "d76b3343cf088394c8f03e5157080000449ea0c95e82ffe67b6abcdb4298b485", "a18b2faa745b6fe189cf772a9f84cbfc"},
 	}
-	hello := mustHex(t, rfcClientHello)
+	hello := packets.Hex(t, rfcClientHello)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			packet := protectInitial(t, initialSpec{
-				version: tc.version, dcid: mustHex(t, "8394c8f03e515708"), pn: 2, pnLen: 4,
+				version: tc.version, dcid: packets.Hex(t, "8394c8f03e515708"), pn: 2, pnLen: 4,
 				payload: padTo(cryptoFrameBytes(0, hello), 1162),
 			})
 			if len(packet) != 1200 {
@@ -194,7 +195,7 @@ func TestReadVarint(t *testing.T) {
 		{"7b", 0, 0},
 	}
 	for _, tc := range tests {
-		v, n := readVarint(mustHex(t, tc.in))
+		v, n := readVarint(packets.Hex(t, tc.in))
 		if v != tc.value || n != tc.n {
 			t.Errorf("readVarint(%s) = %d, %d; want %d, %d", tc.in, v, n, tc.value, tc.n)
 		}

@@ -1,41 +1,12 @@
 package ssdp
 
 import (
-	"errors"
-	"io"
 	"maps"
 	"testing"
 
-	"github.com/iotlens/iotlens/internal/capture"
-	"github.com/iotlens/iotlens/internal/decode"
 	"github.com/iotlens/iotlens/internal/testutil"
+	"github.com/iotlens/iotlens/internal/testutil/packets"
 )
-
-// udpPayloads returns the UDP payloads of a capture sent to or from port.
-func udpPayloads(t *testing.T, path string, port uint16) [][]byte {
-	t.Helper()
-	r, err := capture.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	dec := decode.NewDecoder(decode.DefaultOptions())
-	var out [][]byte
-	var p decode.Packet
-	for {
-		f, err := r.Next()
-		var ce *capture.Error
-		if err == io.EOF || errors.As(err, &ce) && ce.Truncated {
-			return out
-		}
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		if dec.Decode(f, &p) == nil && p.Has(decode.LayerUDP) && (p.SrcPort == port || p.DstPort == port) {
-			out = append(out, append([]byte(nil), p.Payload...))
-		}
-	}
-}
 
 // summary is the part of a message the fixture tests count.
 type summary struct {
@@ -94,7 +65,7 @@ func TestSSDPInFixtures(t *testing.T) {
 			got := map[summary]int{}
 			nts, usns := map[string]bool{}, map[string]bool{}
 			parsed, skipped := 0, 0
-			for _, payload := range udpPayloads(t, testutil.Fixture(t, tc.path...), tc.port) {
+			for _, payload := range packets.UDPPayloads(t, testutil.Fixture(t, tc.path...), tc.port) {
 				m, ok := Parse(payload)
 				if !ok {
 					skipped++

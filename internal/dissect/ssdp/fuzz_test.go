@@ -3,18 +3,18 @@ package ssdp
 import (
 	"strings"
 	"testing"
+
+	"github.com/iotlens/iotlens/internal/testutil/packets"
 )
 
 func FuzzSSDP(f *testing.F) {
-	for _, seed := range []string{
+	packets.AddSeeds(f,
 		"NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nLOCATION: http://10.10.10.6:80/description.xml\r\nSERVER: Linux/3.14.0 UPnP/1.0 IpBridge/1.9.0\r\nNTS: ssdp:alive\r\nNT: upnp:rootdevice\r\nUSN: uuid:x::upnp:rootdevice\r\n\r\n",
 		"M-SEARCH * HTTP/1.1\nst: ssdp:all\nuser-agent: App/1\n\n",
 		"HTTP/1.1 200 OK\r\nST: upnp:rootdevice\r\nUSN: uuid:abc\r\nEXT:\r\n\r\n",
 		"M-SEARCH * HTTP/1.1\r\n",
 		"<?xml version=\"1.0\"?>",
-	} {
-		f.Add([]byte(seed))
-	}
+	)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, ok := Parse(b)
 		if !ok {

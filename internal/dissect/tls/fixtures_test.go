@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/iotlens/iotlens/internal/testutil"
+	"github.com/iotlens/iotlens/internal/testutil/packets"
 )
 
 // Expected values below come from tshark 4.0.17:
@@ -39,8 +40,8 @@ func TestClientHellosInFixtures(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.path[len(tc.path)-1], func(t *testing.T) {
 			var got []helloWant
-			for _, s := range readTCPStreams(t, testutil.Fixture(t, tc.path...), 1<<16) {
-				ch, err := ParseClientHello(s.client)
+			for _, s := range packets.Conversations(t, testutil.Fixture(t, tc.path...), 1<<16) {
+				ch, err := ParseClientHello(s.Client)
 				if err != nil {
 					continue
 				}
@@ -57,13 +58,13 @@ func TestClientHellosInFixtures(t *testing.T) {
 // TestMissingSegmentNeedsMore: the hello of tls_missing_ch_frag lacks a TCP
 // segment, so the contiguous bytes are a valid prefix and never complete.
 func TestMissingSegmentNeedsMore(t *testing.T) {
-	streams := readTCPStreams(t, testutil.Fixture(t, "ndpi", "tls_missing_ch_frag.pcap"), 1<<16)
+	streams := packets.Conversations(t, testutil.Fixture(t, "ndpi", "tls_missing_ch_frag.pcap"), 1<<16)
 	if len(streams) == 0 {
 		t.Fatal("no TCP stream read")
 	}
-	_, err := ParseClientHello(streams[0].client)
-	if !errors.Is(err, ErrNeedMore) || NeededBytes(err) <= len(streams[0].client) {
-		t.Errorf("err = %v (have %d bytes), want ErrNeedMore", err, len(streams[0].client))
+	_, err := ParseClientHello(streams[0].Client)
+	if !errors.Is(err, ErrNeedMore) || NeededBytes(err) <= len(streams[0].Client) {
+		t.Errorf("err = %v (have %d bytes), want ErrNeedMore", err, len(streams[0].Client))
 	}
 }
 
@@ -123,8 +124,8 @@ func TestServerCertificatesInFixtures(t *testing.T) {
 }
 
 func firstChain(t *testing.T, path []string) *ServerInfo {
-	for _, s := range readTCPStreams(t, testutil.Fixture(t, path...), 1<<16) {
-		info, err := ParseServerFlight(s.server)
+	for _, s := range packets.Conversations(t, testutil.Fixture(t, path...), 1<<16) {
+		info, err := ParseServerFlight(s.Server)
 		if err == nil && len(info.Certificates) > 0 {
 			return info
 		}
@@ -135,8 +136,8 @@ func firstChain(t *testing.T, path []string) *ServerInfo {
 // findDER returns the DER certificate of the first chain with the given
 // SHA-256, for cross-checking the tolerant reader on real certificates.
 func findDER(t *testing.T, path []string, sum string) []byte {
-	for _, s := range readTCPStreams(t, testutil.Fixture(t, path...), 1<<16) {
-		hs := handshakeStream{stream: s.server}
+	for _, s := range packets.Conversations(t, testutil.Fixture(t, path...), 1<<16) {
+		hs := handshakeStream{stream: s.Server}
 		_, n, err := hs.header(0)
 		if err != nil {
 			continue

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"slices"
 	"testing"
+
+	"github.com/iotlens/iotlens/internal/testutil/packets"
 )
 
 func FuzzClientHello(f *testing.F) {
-	f.Add(mustHex(f, firefoxHello))
+	f.Add(packets.Hex(f, firefoxHello))
 	spec := helloSpec{version: 0x0303, ciphers: []uint16{0x0a0a, 0x1301}, extensions: []extensionSpec{
 		sniExtension("fuzz.example"), alpnExtension("h2", "\xab"), {extECH, nil},
 		{extSupportedVersions, prefixLen(1, u16(0x0304))}, {extSupportedGroups, u16List(2, 29)},

@@ -1,17 +1,5 @@
 package tls
 
-import (
-	"encoding/hex"
-	"errors"
-	"io"
-	"net/netip"
-	"sort"
-	"testing"
-
-	"github.com/iotlens/iotlens/internal/capture"
-	"github.com/iotlens/iotlens/internal/decode"
-)
-
 // helloSpec describes a ClientHello for buildClientHello.
 type helloSpec struct {
 	version    uint16
@@ -85,101 +73,6 @@ func records(hs []byte, maxFrag int) []byte {
 		out = append(out, contentHandshake, 3, 1)
 		out = append(out, prefixLen(2, hs[:n])...)
 		hs = hs[n:]
-	}
-	return out
-}
-
-func mustHex(t testing.TB, s string) []byte {
-	t.Helper()
-	b, err := hex.DecodeString(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-// tcpStreams reads a capture and returns, for each TCP connection in order
-// of first data, the first bytes of each direction (client = the side that
-// sent data first), joined in sequence order up to the first gap.
-type tcpStream struct {
-	client, server []byte
-}
-
-type flowKey struct {
-	src, dst netip.AddrPort
-}
-
-type segment struct {
-	seq  uint32
-	data []byte
-}
-
-func readTCPStreams(t *testing.T, path string, limit int) []tcpStream {
-	t.Helper()
-	r, err := capture.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	dec := decode.NewDecoder(decode.DefaultOptions())
-	segs := map[flowKey][]segment{}
-	var order []flowKey
-	var p decode.Packet
-	for {
-		f, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		var ce *capture.Error
-		if errors.As(err, &ce) && ce.Truncated {
-			break
-		}
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		if dec.Decode(f, &p) != nil || !p.Has(decode.LayerTCP) || len(p.Payload) == 0 {
-			continue
-		}
-		k := flowKey{netip.AddrPortFrom(p.SrcIP, p.SrcPort), netip.AddrPortFrom(p.DstIP, p.DstPort)}
-		rev := flowKey{k.dst, k.src}
-		if _, ok := segs[k]; !ok {
-			if _, ok := segs[rev]; !ok {
-				order = append(order, k)
-			}
-		}
-		segs[k] = append(segs[k], segment{p.Seq, append([]byte(nil), p.Payload...)})
-	}
-	streams := make([]tcpStream, 0, len(order))
-	for _, k := range order {
-		streams = append(streams, tcpStream{
-			client: joinSegments(segs[k], limit),
-			server: joinSegments(segs[flowKey{k.dst, k.src}], limit),
-		})
-	}
-	return streams
-}
-
-// joinSegments orders segments by sequence number (relative to the first
-// one sent) and joins them until a gap or limit bytes.
-func joinSegments(segs []segment, limit int) []byte {
-	if len(segs) == 0 {
-		return nil
-	}
-	base := segs[0].seq
-	sort.SliceStable(segs, func(i, j int) bool { return segs[i].seq-base < segs[j].seq-base })
-	var out []byte
-	next := uint32(0)
-	for _, s := range segs {
-		off := s.seq - base
-		end := off + uint32(len(s.data))
-		if end <= next || int32(off-next) > 0 || len(out) >= limit {
-			if int32(off-next) > 0 {
-				break
-			}
-			continue
-		}
-		out = append(out, s.data[next-off:]...)
-		next = end
 	}
 	return out
 }

@@ -9,7 +9,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/hex"
-	"errors"
 	"math/big"
 	"net"
 	"net/netip"
@@ -17,6 +16,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/iotlens/iotlens/internal/testutil/packets"
 )
 
 // testChain creates a CA and a leaf certificate signed by it.
@@ -195,9 +196,7 @@ func TestParseServerFlightEnds(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			info, err := ParseServerFlight(tc.stream)
-			if !errors.Is(err, tc.wantErr) || (err == nil) != (tc.wantErr == nil) {
-				t.Fatalf("err = %v, want %v", err, tc.wantErr)
-			}
+			packets.CheckErr(t, "ParseServerFlight", err, tc.wantErr)
 			if (info != nil) != tc.wantInfo {
 				t.Fatalf("info = %+v, want present=%v", info, tc.wantInfo)
 			}
