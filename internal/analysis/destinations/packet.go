@@ -29,6 +29,9 @@ func (p *Partial) Packet(ev *engine.Event) {
 		if ev.ClientHello != nil {
 			addFingerprints(c, ev.ClientHello, ev.HelloOverQUIC)
 		}
+		if ev.Server != nil && len(ev.Server.Certificates) > 0 && c.CertOrg == "" {
+			c.CertOrg = ev.Server.Certificates[0].SubjectOrg
+		}
 	}
 	names.Learn(ev, func(f names.Fact) { p.learn(ev, st, f) })
 }
@@ -185,6 +188,9 @@ func (dst *Counts) add(c *Counts) {
 	}
 	if len(dst.Aliases) == 0 {
 		dst.Aliases = c.Aliases
+	}
+	if dst.CertOrg == "" {
+		dst.CertOrg = c.CertOrg
 	}
 }
 
