@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/iotlens/iotlens/internal/analysis/destinations"
+	"github.com/iotlens/iotlens/internal/analysis/endpoints"
 	"github.com/iotlens/iotlens/internal/backends"
 	"github.com/iotlens/iotlens/internal/geo"
 	"github.com/iotlens/iotlens/internal/knowledge"
@@ -94,5 +95,31 @@ func newEnricher(cmd *cobra.Command, f *commonFlags) (destinations.Enricher, err
 		},
 		Split:       knowledge.SplitDomain,
 		Registrable: knowledge.RegistrableDomain,
+	}, nil
+}
+
+// newEndpointsEnricher gives the endpoints analysis the same classifier and
+// databases as destinations; the party becomes the seed's Type.
+func newEndpointsEnricher(cmd *cobra.Command, f *commonFlags) (endpoints.Enricher, error) {
+	e, err := loadEnricher(cmd, f)
+	if err != nil {
+		return endpoints.Enricher{}, err
+	}
+	return endpoints.Enricher{
+		Classify: func(in endpoints.Input) (string, string, string) {
+			ki := knowledge.Input{IP: in.IP, CertOrg: in.CertOrg}
+			if len(in.Names) > 0 {
+				ki.Domain = in.Names[0]
+			}
+			if d := in.Device; d != nil {
+				ki.DeviceName, ki.Manufacturer, ki.Model, ki.Vendor = d.Name, d.Manufacturer, d.Model, d.Vendor
+			}
+			v := e.classifier.Classify(ki)
+			return string(v.Party), v.Organization, v.Rule
+		},
+		Geo: func(ip netip.Addr) (uint, string, string) {
+			i := e.geo.Lookup(ip)
+			return i.ASN, i.Org, i.Country
+		},
 	}, nil
 }
