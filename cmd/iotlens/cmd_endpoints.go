@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/iotlens/iotlens/internal/analysis/endpoints"
+	"github.com/iotlens/iotlens/internal/analysis/passive"
 	"github.com/iotlens/iotlens/internal/engine"
 	"github.com/iotlens/iotlens/internal/pipeline"
 )
@@ -50,6 +51,11 @@ Tx/Rx are the device's (the seed's endpoint files held the remote's); see docs/e
 			if err != nil {
 				return err
 			}
+			cats, err := passive.LoadCategories("") // the built-in table, as protocols uses
+			if err != nil {
+				return err
+			}
+			enr.Category = endpointCategory(cats)
 			opts := f.pipelineOptions(cmd, args)
 			opts.Analyses = []engine.Analysis{endpoints.Analysis{}}
 			out, err := pipeline.Run(cmd.Context(), opts)

@@ -10,11 +10,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/iotlens/iotlens/internal/analysis/endpoints"
 	"github.com/iotlens/iotlens/internal/analysis/passive"
 	"github.com/iotlens/iotlens/internal/decode"
 	"github.com/iotlens/iotlens/internal/engine"
 	"github.com/iotlens/iotlens/internal/inventory"
 	"github.com/iotlens/iotlens/internal/pipeline"
+	"github.com/iotlens/iotlens/internal/proto"
 )
 
 func init() { register(newPassiveCmd) }
@@ -26,13 +28,16 @@ func newPassiveCmd() *cobra.Command {
 		Use:   "passive [flags] CAPTURES... --devices MACFILE -o DIR",
 		Short: "The whole passive-mode study in one pass: volume, overall statistics, protocols",
 		Long: `passive runs volume, overall and protocols together in ONE pass over the captures and
-writes the passive-mode seed's outputs into DIR:
+writes the passive-mode seed's outputs into DIR (endpoints too, classified automatically):
 
   DIR/output_stats/    <capture>-trimmed-split-<Device>{,-LAN,-WAN}-stats.csv, volume.csv
   DIR/overall_stats/   overall-stats.csv, overall-distribution.csv
   DIR/protocol_stats/  <capture>-trimmed-split-<Device>[-ipv6]-protocols[-LAN|-WAN].csv,
                        <capture>-proto-distributions.csv, -unique-protos-per-mac.csv,
                        -unique-app-protos-overall.csv, protocols.csv
+  DIR/endpoint_stats/  <capture>-trimmed-split-<Device>-endpoints.csv (with Type), endpoints.csv/.parquet,
+                       endpoint_type_distribution.csv, endpoint_protocol_distribution.csv,
+                       local_endpoint_distribution.csv
 
 Reproduce the paper's numbers from the raw capture with the seed's presets:
 --filter filtered --lan-rule seed (and --exclude-ip for the router, as the seed's volume script).`,
@@ -52,11 +57,25 @@ Reproduce the paper's numbers from the raw capture with the seed's presets:
 			if err != nil {
 				return err
 			}
-			out, p, err := runPassive(cmd, &f, args, a)
+			enr, err := newEndpointsEnricher(cmd, &f)
+			if err != nil {
+				return err
+			}
+			enr.Category = endpointCategory(cats)
+			ov, err := endpoints.LoadOverrides(enrichment[&f].overrides)
+			if err != nil {
+				return err
+			}
+			out, p, err := runPassive(cmd, &f, args, a, endpoints.Analysis{})
 			if err != nil || out == nil {
 				return err
 			}
 			naming := pf.naming(args, a.Filter.Preset)
+			devs := endpoints.Report(out.Partial(endpoints.Name).(*endpoints.Partial), out.Inventory, enr, ov)
+			epNaming := endpoints.Naming{Capture: endpoints.CaptureName(args)}
+			if err := endpoints.Write(filepath.Join(f.out, "endpoint_stats"), epNaming.Stem, devs, enr); err != nil {
+				return err
+			}
 			if err := writeVolumeAndOverall(p, out.Inventory, &pf, &naming, filepath.Join(f.out, "output_stats"), filepath.Join(f.out, "overall_stats")); err != nil {
 				return err
 			}
@@ -69,7 +88,26 @@ Reproduce the paper's numbers from the raw capture with the seed's presets:
 	}
 	f.register(cmd, "output folder (required)", nil)
 	pf.register(cmd, true, true)
+	registerEnrichFlags(cmd, &f)
 	return cmd
+}
+
+// endpointCategory gives the endpoints analysis the passive-mode protocol
+// categories (one table for protocols and endpoints), in the seed's names.
+func endpointCategory(cats *passive.Categories) func(p proto.Proto) string {
+	return func(p proto.Proto) string {
+		switch cats.Of(p.String()) {
+		case passive.Management:
+			return "Management"
+		case passive.Discovery:
+			return "Discovery"
+		case passive.Encrypted:
+			return "Encrypted"
+		case passive.Unencrypted:
+			return "Unencrypted"
+		}
+		return ""
+	}
 }
 
 // passiveFlags are the flags of the passive-mode commands (volume, overall,
@@ -224,9 +262,9 @@ func captureName(inputs []string) string {
 
 // runPassive runs the pass; a nil outcome and error mean a shard file was
 // written instead.
-func runPassive(cmd *cobra.Command, f *commonFlags, inputs []string, a *passive.Analysis) (*pipeline.Outcome, *passive.Partial, error) {
+func runPassive(cmd *cobra.Command, f *commonFlags, inputs []string, a *passive.Analysis, more ...engine.Analysis) (*pipeline.Outcome, *passive.Partial, error) {
 	opts := f.pipelineOptions(cmd, inputs)
-	opts.Analyses = []engine.Analysis{a}
+	opts.Analyses = append([]engine.Analysis{a}, more...)
 	out, err := pipeline.Run(cmd.Context(), opts)
 	if err != nil || out.Sharded {
 		return nil, nil, err
