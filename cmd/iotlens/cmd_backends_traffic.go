@@ -29,7 +29,7 @@ func init() {
 		cmd.Example = "  iotlens backends --devices Device_MAC_Name_Mapping.csv madea/\n  iotlens backends -o out/backends --devices devices.yaml uclouvain/\n" + cmd.Example
 		return func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return usageError{fmt.Errorf("backends: give captures, or a dataset subcommand: dnsdb, censys, catalogue")}
+				return usageError{fmt.Errorf("backends: give captures (`iotlens backends CAPTURES...`) or choose a dataset: `iotlens backends dnsdb FILES...`, `iotlens backends censys FILES...` or `iotlens backends catalogue`")}
 			}
 			if err := f.checkFormat("table", "csv", "json"); err != nil {
 				return err
