@@ -57,8 +57,7 @@ func TestBackendsExitCodes(t *testing.T) {
 		code int
 		want string
 	}{
-		{"parent without subcommand", []string{"backends"}, exitUsage, "backends dnsdb"},
-		{"parent with files", []string{"backends", damaged}, exitUsage, "choose a dataset"},
+		{"parent without arguments", []string{"backends"}, exitUsage, "dnsdb"},
 		{"dnsdb without files", []string{"backends", "dnsdb"}, exitUsage, "requires at least 1 arg"},
 		{"warnings are fine", []string{"backends", "dnsdb", damaged}, exitOK, "damaged.json:2: byte 1"},
 		{"strict with warnings", []string{"backends", "dnsdb", "--strict", damaged}, exitWarnings, "no \"succeeded\""},
