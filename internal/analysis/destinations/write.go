@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"path/filepath"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/iotlens/iotlens/internal/output"
@@ -242,24 +241,5 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// SafeDir turns a device name into one safe folder name: no separators,
-// no control characters, no "." or "..", not empty.
-func SafeDir(name string) string {
-	var sb strings.Builder
-	for _, r := range strings.ToValidUTF8(name, "_") {
-		switch {
-		case r == '/' || r == '\\' || r == 0 || r < 0x20 || r == 0x7f:
-			sb.WriteRune('_')
-		default:
-			sb.WriteRune(r)
-		}
-	}
-	s := strings.TrimSpace(sb.String())
-	if s == "" || s == "." || s == ".." {
-		s = "_" + s
-	}
-	if len(s) > 200 {
-		s = strings.ToValidUTF8(s[:200], "")
-	}
-	return s
-}
+// SafeDir is the folder named after a device (output.SafeName).
+func SafeDir(name string) string { return output.SafeName(name) }

@@ -285,56 +285,17 @@ func unixDate(s int64) string {
 type Naming struct {
 	Capture string // the capture's name (CaptureName)
 	Infix   string // between "-trimmed" and "-split-": "" or the seed's "-filtered-with-DNS"
-	taken   map[string]string
+	devices output.UniqueNames
 }
 
 // Stem returns a device's file-name stem; two devices whose names clean up
 // to the same string get " (2)", " (3)"... appended.
 func (n *Naming) Stem(device string) string {
-	if n.taken == nil {
-		n.taken = map[string]string{}
-	}
-	if s, ok := n.taken[device]; ok {
-		return s
-	}
-	base := n.Capture + "-trimmed" + n.Infix + "-split-" + SafeName(device)
-	s := base
-	for i := 2; n.used(s); i++ {
-		s = base + " (" + strconv.Itoa(i) + ")"
-	}
-	n.taken[device] = s
-	return s
+	return n.Capture + "-trimmed" + n.Infix + "-split-" + n.devices.Get(device)
 }
 
-func (n *Naming) used(s string) bool {
-	for _, v := range n.taken {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
-// SafeName turns a device or capture name into one safe file-name part: no
-// path separators, control characters or invalid UTF-8, not "." or "..",
-// at most 120 bytes.
-func SafeName(name string) string {
-	var sb strings.Builder
-	for _, r := range strings.ToValidUTF8(name, "_") {
-		if r == '/' || r == '\\' || r < 0x20 || r == 0x7f {
-			r = '_'
-		}
-		sb.WriteRune(r)
-	}
-	s := strings.TrimSpace(sb.String())
-	if len(s) > 120 {
-		s = strings.ToValidUTF8(s[:120], "")
-	}
-	if s == "" || s == "." || s == ".." {
-		s = "_" + s
-	}
-	return s
-}
+// SafeName is output.SafeName (kept for this package's callers).
+func SafeName(name string) string { return output.SafeName(name) }
 
 // CaptureName is the single input's base name without capture and
 // compression extensions, or "capture" for several inputs or a folder

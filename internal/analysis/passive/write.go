@@ -18,7 +18,7 @@ import (
 type Naming struct {
 	Capture string // the capture's name (file name without extension)
 	Preset  Preset
-	names   map[string]string // device name -> unique safe file-name part
+	devices output.UniqueNames // device name -> unique safe file-name part
 }
 
 // Stem returns the per-device file-name stem.
@@ -37,51 +37,10 @@ func PresetSuffix(p Preset) string {
 	return ""
 }
 
-func (n *Naming) safeDevice(device string) string {
-	if n.names == nil {
-		n.names = map[string]string{}
-	}
-	if s, ok := n.names[device]; ok {
-		return s
-	}
-	base := SafeName(device)
-	s := base
-	for i := 2; n.taken(s); i++ {
-		s = base + " (" + strconv.Itoa(i) + ")"
-	}
-	n.names[device] = s
-	return s
-}
+func (n *Naming) safeDevice(device string) string { return n.devices.Get(device) }
 
-func (n *Naming) taken(s string) bool {
-	for _, v := range n.names {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
-// SafeName turns a device or capture name into one safe file-name part: no
-// path separators, control characters or invalid UTF-8, not "." or "..",
-// at most 120 bytes.
-func SafeName(name string) string {
-	var sb strings.Builder
-	for _, r := range strings.ToValidUTF8(name, "_") {
-		if r == '/' || r == '\\' || r < 0x20 || r == 0x7f {
-			r = '_'
-		}
-		sb.WriteRune(r)
-	}
-	s := strings.TrimSpace(sb.String())
-	if len(s) > 120 {
-		s = strings.ToValidUTF8(s[:120], "")
-	}
-	if s == "" || s == "." || s == ".." {
-		s = "_" + s
-	}
-	return s
-}
+// SafeName is output.SafeName (kept for this package's callers).
+func SafeName(name string) string { return output.SafeName(name) }
 
 // VolumeHeader is the seed's header of the three stats files.
 var VolumeHeader = []string{"Device", "StartTime", "Frames", "Bytes", "TxFrames", "TxBytes", "RxFrames", "RxBytes"}
