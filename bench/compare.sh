@@ -17,6 +17,7 @@ done
 CGO_ENABLED=0 go build -o "$OUT/iotlens" ./cmd/iotlens
 go build -o "$OUT/measure" ./bench/measure
 IOT="$OUT/iotlens"; M="$OUT/measure"
+export MEASURE_RUNS=${MEASURE_RUNS:-3} # fastest of 3 runs per tool (tshark too)
 
 MADEA="$OUT/madea-merged.pcapng"
 if [ ! -s "$MADEA" ]; then
