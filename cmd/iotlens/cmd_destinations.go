@@ -17,6 +17,7 @@ func newDestinationsCmd() *cobra.Command {
 	var f commonFlags
 	var tz string
 	var by string
+	var partitioned bool
 	cmd := &cobra.Command{
 		Use:   "destinations [flags] CAPTURES_OR_DIRS... -o OUT",
 		Short: "Where each device sends data, month by month, with party classification",
@@ -60,7 +61,7 @@ else from packet time, in UTC unless --tz is given.`,
 				return err
 			}
 			months := destinations.Report(out.Partial(destinations.Name).(*destinations.Partial), out.Inventory, enr)
-			if err := destinations.Write(f.out, months); err != nil {
+			if err := destinations.Write(f.out, months, destinations.Options{Partitioned: partitioned}); err != nil {
 				return err
 			}
 			if !f.quiet {
@@ -72,6 +73,7 @@ else from packet time, in UTC unless --tz is given.`,
 	f.register(cmd, "output folder (required)", nil)
 	cmd.Flags().StringVar(&tz, "tz", "UTC", "time zone for months (IANA name, e.g. Europe/Brussels)")
 	cmd.Flags().StringVar(&by, "by", "month", "grouping period (month)")
+	cmd.Flags().BoolVar(&partitioned, "partitioned", false, "also write OUT/destinations/device=<name>/month=<YYYY-MM>/part-0.parquet (Hive layout for DuckDB, Spark, pandas)")
 	registerEnrichFlags(cmd, &f)
 	return cmd
 }

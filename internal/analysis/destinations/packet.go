@@ -33,7 +33,15 @@ func (p *Partial) Packet(ev *engine.Event) {
 			c.CertOrg = ev.Server.Certificates[0].SubjectOrg
 		}
 	}
-	names.Learn(ev, func(f names.Fact) { p.learn(ev, st, f) })
+	if hasNames(ev) {
+		names.Learn(ev, func(f names.Fact) { p.learn(ev, st, f) })
+	}
+}
+
+// hasNames is a cheap test that keeps the closure above off the per-packet
+// path: only a few packets carry names.
+func hasNames(ev *engine.Event) bool {
+	return len(ev.DNS) > 0 || ev.ClientHello != nil || ev.HTTP != nil || ev.Server != nil
 }
 
 // startFlow fixes the flow's LAN host, remote end, month and the name its

@@ -2,27 +2,36 @@ package destinations
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"net/url"
 	"path/filepath"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/iotlens/iotlens/internal/output"
 )
 
+// Options choose optional outputs.
+type Options struct {
+	// Partitioned also writes the Hive-partitioned copy of the long table
+	// (destinations/device=<name>/month=<YYYY-MM>/part-0.parquet).
+	Partitioned bool
+}
+
 // Write writes every output under dir: the destination-analysis seed's
 // per-device, per-month layout (JSON instead of pickle), its categorized
 // CSVs, the tidy long table over all devices and months, and per-device
 // month-to-month changes.
-func Write(dir string, months []Month) error {
+func Write(dir string, months []Month, opts ...Options) error {
 	var all []Row
 	byDevice := map[string][]Month{}
 	var order []string
+	if err := forEachParallel(len(months), func(i int) error { return writeMonth(dir, months[i]) }); err != nil {
+		return err
+	}
 	for _, m := range months {
-		if err := writeMonth(dir, m); err != nil {
-			return err
-		}
 		all = append(all, m.Rows...)
 		name := m.Device.Name
 		if _, ok := byDevice[name]; !ok {
@@ -41,24 +50,50 @@ func Write(dir string, months []Month) error {
 	if err := output.Parquet(filepath.Join(dir, "destinations.parquet"), all); err != nil {
 		return err
 	}
-	return writePartitioned(filepath.Join(dir, "destinations"), months)
+	if len(opts) > 0 && opts[0].Partitioned {
+		return writePartitioned(filepath.Join(dir, "destinations"), months)
+	}
+	return nil
 }
 
 // writePartitioned writes the long table once more, Hive-partitioned by
 // device and month, so DuckDB (hive_partitioning), Spark and pandas
 // (pyarrow) read a study's slice without scanning the rest.
 func writePartitioned(dir string, months []Month) error {
-	for _, m := range months {
+	return forEachParallel(len(months), func(i int) error {
+		m := months[i]
 		rows := make([]PartRow, len(m.Rows))
-		for i := range m.Rows {
-			rows[i] = m.Rows[i].part()
+		for j := range m.Rows {
+			rows[j] = m.Rows[j].part()
 		}
 		path := filepath.Join(dir, "device="+url.PathEscape(m.Device.Name), "month="+m.Month, "part-0.parquet")
-		if err := output.Parquet(path, rows); err != nil {
-			return err
-		}
+		return output.Parquet(path, rows)
+	})
+}
+
+// forEachParallel runs fn(0..n-1) on a few goroutines and returns the
+// first error. The per-device-month files are independent and small, so
+// their creation, not the CPU, bounds the time: overlapping it pays.
+func forEachParallel(n int, fn func(i int) error) error {
+	const workers = 8
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	next := make(chan int)
+	for w := 0; w < min(workers, n); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				errs[i] = fn(i)
+			}
+		}()
 	}
-	return nil
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // monthFolder gives the seed's names: "2025", "Jul_2025", "Jul-2025".

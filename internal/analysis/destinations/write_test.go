@@ -32,7 +32,7 @@ func sampleMonths() []Month {
 // partitions read back, and changes.csv.
 func TestWriteSeedLayout(t *testing.T) {
 	dir := t.TempDir()
-	if err := Write(dir, sampleMonths()); err != nil {
+	if err := Write(dir, sampleMonths(), Options{Partitioned: true}); err != nil {
 		t.Fatal(err)
 	}
 	dev := SafeDir("Living room/cam <1>")
