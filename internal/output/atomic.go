@@ -3,8 +3,10 @@ package output
 import (
 	"bufio"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 )
 
@@ -49,10 +51,16 @@ func WriteFile(path string, write func(w *bufio.Writer) error) (err error) {
 	if isProtected(path) {
 		return fmt.Errorf("refusing to write %s: it is one of the input captures", path)
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	if err := ensureDir(filepath.Dir(path)); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	tmp, err := createTemp(path)
+	if os.IsNotExist(err) { // the folder was removed since it was made: make it again
+		madeDirs.Delete(filepath.Dir(path))
+		if err = ensureDir(filepath.Dir(path)); err == nil {
+			tmp, err = createTemp(path)
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -75,8 +83,34 @@ func WriteFile(path string, write func(w *bufio.Writer) error) (err error) {
 	if err = tmp.Close(); err != nil {
 		return err
 	}
-	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
+	return os.Rename(tmp.Name(), path)
+}
+
+// madeDirs remembers folders already created, so writing hundreds of files
+// into one tree (destinations' per-device, per-month layout) costs one
+// MkdirAll per folder, not per file.
+var madeDirs sync.Map
+
+func ensureDir(dir string) error {
+	if _, ok := madeDirs.Load(dir); ok {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	madeDirs.Store(dir, true)
+	return nil
+}
+
+// createTemp opens a new hidden file beside path with the final mode
+// (0644) directly, saving the chmod that os.CreateTemp's 0600 would need.
+func createTemp(path string) (*os.File, error) {
+	dir, base := filepath.Dir(path), filepath.Base(path)
+	for i := 0; ; i++ {
+		name := filepath.Join(dir, "."+base+".tmp-"+strconv.FormatUint(rand.Uint64(), 36))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+		if err == nil || !os.IsExist(err) || i == 100 {
+			return f, err
+		}
+	}
 }

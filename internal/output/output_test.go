@@ -170,3 +170,21 @@ func TestPyFloat(t *testing.T) {
 		}
 	}
 }
+
+func TestWriteFileRecreatesARemovedFolder(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a", "b")
+	path := filepath.Join(dir, "x.txt")
+	write := func() error {
+		return WriteFile(path, func(w *bufio.Writer) error { _, err := w.WriteString("x"); return err })
+	}
+	if err := write(); err != nil {
+		t.Fatal(err)
+	}
+	os.RemoveAll(filepath.Dir(dir))
+	if err := write(); err != nil {
+		t.Fatalf("a folder removed between writes must be made again: %v", err)
+	}
+	if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o644 {
+		t.Fatalf("file %v mode %v", err, st)
+	}
+}
