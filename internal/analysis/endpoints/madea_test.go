@@ -1,17 +1,17 @@
 package endpoints_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/iotlens/iotlens/internal/testutil/tshark"
 
 	"github.com/iotlens/iotlens/internal/analysis/endpoints"
 	"github.com/iotlens/iotlens/internal/engine"
@@ -35,38 +35,6 @@ func report(t *testing.T, inputs []string, workers int) []endpoints.DeviceEndpoi
 		t.Fatal(err)
 	}
 	return endpoints.Report(out.Partial(endpoints.Name).(*endpoints.Partial), out.Inventory, endpoints.Enricher{}, nil)
-}
-
-func needTshark(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("tshark"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tshark not installed")
-		}
-		t.Skip("tshark not on PATH")
-	}
-}
-
-// tsharkFields runs tshark with a display filter and returns the tab-split
-// field lines. tshark exits non-zero on the cut-off MADEA files after
-// printing every complete packet, so only empty output is an error.
-func tsharkFields(t *testing.T, file, filter string, fields ...string) [][]string {
-	t.Helper()
-	args := []string{"-n", "-r", file, "-Y", filter, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"}
-	for _, f := range fields {
-		args = append(args, "-e", f)
-	}
-	out, err := exec.Command("tshark", args...).Output()
-	if err != nil && len(out) == 0 {
-		t.Fatalf("tshark %s: %v", filepath.Base(file), err)
-	}
-	var lines [][]string
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		lines = append(lines, strings.Split(sc.Text(), "\t"))
-	}
-	return lines
 }
 
 func madeaCaptures(t *testing.T) []string {
@@ -97,11 +65,11 @@ var (
 // with the fields the tests compare.
 func madeaFrames(t *testing.T) []ipFrame {
 	t.Helper()
-	needTshark(t)
+	tshark.Require(t)
 	files := madeaCaptures(t)
 	tsharkOnce.Do(func() {
 		for _, f := range files {
-			for _, l := range tsharkFields(t, f, "ip || ipv6", "eth.src", "eth.dst", "frame.len", "ip.dst", "ipv6.dst",
+			for _, l := range tshark.Fields(t, f, "ip || ipv6", "eth.src", "eth.dst", "frame.len", "ip.dst", "ipv6.dst",
 				"dns.flags.response", "udp.port", "dns.qry.name", "dns.a", "dns.aaaa", "tls.handshake.extensions_server_name") {
 				if len(l) != 11 {
 					continue
@@ -176,11 +144,11 @@ func TestTotalsMatchTshark(t *testing.T) {
 // TestBlinkStorm: the Blink camera's SYN -> RST storm of 20:00 on 13 June
 // is its endpoint 192.168.5.1, with exactly tshark's frames each way.
 func TestBlinkStorm(t *testing.T) {
-	needTshark(t)
+	tshark.Require(t)
 	file := testutil.Fixture(t, "madea", stormFile)
-	tx := len(tsharkFields(t, file, "eth.src == "+blinkMAC+" && ip.dst == "+stormPeer, "frame.number"))
-	rx := len(tsharkFields(t, file, "eth.dst == "+blinkMAC+" && ip.src == "+stormPeer, "frame.number"))
-	syn := len(tsharkFields(t, file, "eth.src == "+blinkMAC+" && ip.dst == "+stormPeer+" && tcp.flags.syn == 1 && tcp.flags.ack == 0", "frame.number"))
+	tx := len(tshark.Fields(t, file, "eth.src == "+blinkMAC+" && ip.dst == "+stormPeer, "frame.number"))
+	rx := len(tshark.Fields(t, file, "eth.dst == "+blinkMAC+" && ip.src == "+stormPeer, "frame.number"))
+	syn := len(tshark.Fields(t, file, "eth.src == "+blinkMAC+" && ip.dst == "+stormPeer+" && tcp.flags.syn == 1 && tcp.flags.ack == 0", "frame.number"))
 	if syn < 1000 {
 		t.Fatalf("tshark sees %d SYNs to %s: not the storm capture", syn, stormPeer)
 	}

@@ -1,16 +1,12 @@
 package passive
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -18,6 +14,7 @@ import (
 	"github.com/iotlens/iotlens/internal/inventory"
 	"github.com/iotlens/iotlens/internal/pipeline"
 	"github.com/iotlens/iotlens/internal/testutil"
+	"github.com/iotlens/iotlens/internal/testutil/tshark"
 )
 
 func runMADEA(t *testing.T, workers int) (*inventory.Inventory, *Partial) {
@@ -32,33 +29,6 @@ func runMADEA(t *testing.T, workers int) (*inventory.Inventory, *Partial) {
 	return out.Inventory, out.Partial(Name).(*Partial)
 }
 
-type count struct{ packets, bytes int64 }
-
-// tsharkPerMAC counts frames and frame.len per eth.src and eth.dst, one
-// tshark run per file (the test of summary does the same).
-func tsharkPerMAC(t *testing.T, dir string) (tx, rx map[string]count) {
-	t.Helper()
-	needTshark(t)
-	tx, rx = map[string]count{}, map[string]count{}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.cap"))
-	for _, f := range files {
-		out, _ := exec.Command("tshark", "-n", "-r", f, "-T", "fields", "-e", "eth.src", "-e", "eth.dst", "-e", "frame.len").Output()
-		sc := bufio.NewScanner(bytes.NewReader(out))
-		for sc.Scan() {
-			col := strings.Split(sc.Text(), "\t")
-			if len(col) != 3 {
-				continue
-			}
-			n, _ := strconv.ParseInt(col[2], 10, 64)
-			s, d := tx[col[0]], rx[col[1]]
-			s.packets, s.bytes = s.packets+1, s.bytes+n
-			d.packets, d.bytes = d.packets+1, d.bytes+n
-			tx[col[0]], rx[col[1]] = s, d
-		}
-	}
-	return tx, rx
-}
-
 // nonIPProtocols are the application rows without a network row.
 var nonIPProtocols = map[string]bool{"arp": true, "eapol": true, "eth": true, "unknown": true}
 
@@ -68,7 +38,7 @@ var nonIPProtocols = map[string]bool{"arp": true, "eapol": true, "eth": true, "u
 // every interval's LAN and WAN rows add up to its combined row.
 func TestMADEATotalsMatchTshark(t *testing.T) {
 	inv, p := runMADEA(t, 0)
-	tx, rx := tsharkPerMAC(t, testutil.Fixture(t, "madea"))
+	tx, rx := tshark.PerMAC(t, testutil.Fixture(t, "madea"))
 	vols, err := BuildVolume(p, inv, "")
 	if err != nil {
 		t.Fatal(err)
@@ -78,7 +48,7 @@ func TestMADEATotalsMatchTshark(t *testing.T) {
 	seen := 0
 	for i, d := range vols {
 		m := d.MACs[0].String()
-		want := Volume{TxFrames: tx[m].packets, TxBytes: tx[m].bytes, RxFrames: rx[m].packets, RxBytes: rx[m].bytes}
+		want := Volume{TxFrames: tx[m].Packets, TxBytes: tx[m].Bytes, RxFrames: rx[m].Packets, RxBytes: rx[m].Bytes}
 		got := d.Totals(ScopeAll)
 		if got.TxFrames != want.TxFrames || got.TxBytes != want.TxBytes || got.RxFrames != want.RxFrames || got.RxBytes != want.RxBytes {
 			t.Errorf("%s volume: tx %d/%d rx %d/%d, tshark tx %d/%d rx %d/%d", d.Name, got.TxFrames, got.TxBytes,

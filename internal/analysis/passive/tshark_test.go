@@ -1,42 +1,24 @@
 package passive
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/iotlens/iotlens/internal/testutil/tshark"
+
 	"github.com/iotlens/iotlens/internal/engine"
 	"github.com/iotlens/iotlens/internal/testutil"
 )
 
-// needTshark skips without tshark, except under CI where it must exist.
-func needTshark(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("tshark"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tshark not installed")
-		}
-		t.Skip("tshark not on PATH")
-	}
-}
-
 // tsharkFrames returns the frame numbers matching a display filter.
 func tsharkFrames(t *testing.T, file, filter string) map[int]bool {
 	t.Helper()
-	out, err := exec.Command("tshark", "-n", "-r", file, "-Y", filter, "-T", "fields", "-e", "frame.number").Output()
-	if err != nil && len(out) == 0 {
-		t.Fatalf("tshark %s: %v", file, err)
-	}
 	frames := map[int]bool{}
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	for sc.Scan() {
-		if n, err := strconv.Atoi(strings.TrimSpace(sc.Text())); err == nil {
+	for _, row := range tshark.Fields(t, file, filter, "frame.number") {
+		if n, err := strconv.Atoi(strings.TrimSpace(row[0])); err == nil {
 			frames[n] = true
 		}
 	}
@@ -69,7 +51,7 @@ func (p *verdictPartial) Merge(engine.Partial)    {}
 // the seed's display filter (TCP sequence analysis included), and the
 // frames iotlens calls DNS are tshark's `dns`.
 func TestFilteredPresetMatchesTshark(t *testing.T) {
-	needTshark(t)
+	tshark.Require(t)
 	files, _ := filepath.Glob(filepath.Join(testutil.FixturesDir(t), "madea", "*.cap"))
 	if len(files) == 0 {
 		t.Fatal("no MADEA captures")

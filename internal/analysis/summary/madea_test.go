@@ -1,22 +1,17 @@
 package summary_test
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/iotlens/iotlens/internal/analysis/summary"
 	"github.com/iotlens/iotlens/internal/engine"
 	"github.com/iotlens/iotlens/internal/pipeline"
 	"github.com/iotlens/iotlens/internal/testutil"
+	"github.com/iotlens/iotlens/internal/testutil/tshark"
 )
 
 func runSummary(t *testing.T, opts pipeline.Options) (*pipeline.Outcome, []summary.Row) {
@@ -63,15 +58,15 @@ func TestMADEAWithMapping(t *testing.T) {
 	if out.Result.Frames != 339407 {
 		t.Errorf("frames = %d, want 339407 (tshark's count over the 19 files)", out.Result.Frames)
 	}
-	tx, rx := tsharkPerMAC(t, madea)
+	tx, rx := tshark.PerMAC(t, madea)
 	for _, r := range rows {
 		if len(r.MACs) != 1 {
 			t.Fatalf("%s: MACs %v", r.Device, r.MACs)
 		}
 		m := r.MACs[0]
-		if r.TxPackets != tx[m].packets || r.TxBytes != tx[m].bytes || r.RxPackets != rx[m].packets || r.RxBytes != rx[m].bytes {
+		if r.TxPackets != tx[m].Packets || r.TxBytes != tx[m].Bytes || r.RxPackets != rx[m].Packets || r.RxBytes != rx[m].Bytes {
 			t.Errorf("%s (%s): iotlens tx %d/%d rx %d/%d, tshark tx %d/%d rx %d/%d", r.Device, m,
-				r.TxPackets, r.TxBytes, r.RxPackets, r.RxBytes, tx[m].packets, tx[m].bytes, rx[m].packets, rx[m].bytes)
+				r.TxPackets, r.TxBytes, r.RxPackets, r.RxBytes, tx[m].Packets, tx[m].Bytes, rx[m].Packets, rx[m].Bytes)
 		}
 	}
 }
@@ -104,36 +99,6 @@ func TestMADEADiscovery(t *testing.T) {
 			t.Errorf("%s: no vendor", want.Device)
 		}
 	}
-}
-
-type count struct{ packets, bytes int64 }
-
-func tsharkPerMAC(t *testing.T, dir string) (tx, rx map[string]count) {
-	t.Helper()
-	if _, err := exec.LookPath("tshark"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tshark not installed")
-		}
-		t.Skip("tshark not on PATH")
-	}
-	tx, rx = map[string]count{}, map[string]count{}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.cap"))
-	for _, f := range files {
-		out, _ := exec.Command("tshark", "-n", "-r", f, "-T", "fields", "-e", "eth.src", "-e", "eth.dst", "-e", "frame.len").Output()
-		sc := bufio.NewScanner(bytes.NewReader(out))
-		for sc.Scan() {
-			col := strings.Split(sc.Text(), "\t")
-			if len(col) != 3 {
-				continue
-			}
-			n, _ := strconv.ParseInt(col[2], 10, 64)
-			s, d := tx[col[0]], rx[col[1]]
-			s.packets, s.bytes = s.packets+1, s.bytes+n
-			d.packets, d.bytes = d.packets+1, d.bytes+n
-			tx[col[0]], rx[col[1]] = s, d
-		}
-	}
-	return tx, rx
 }
 
 // TestWorkersDoNotChangeResults: -j 1 and -j 2 give identical rows (files

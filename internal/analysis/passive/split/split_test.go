@@ -1,17 +1,16 @@
 package split
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/iotlens/iotlens/internal/testutil/tshark"
 
 	"github.com/iotlens/iotlens/internal/analysis/passive"
 	"github.com/iotlens/iotlens/internal/capture"
@@ -20,38 +19,6 @@ import (
 	"github.com/iotlens/iotlens/internal/pipeline"
 	"github.com/iotlens/iotlens/internal/testutil"
 )
-
-func needTshark(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("tshark"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tshark not installed")
-		}
-		t.Skip("tshark not on PATH")
-	}
-}
-
-// tsharkFields runs tshark -T fields and returns the rows.
-func tsharkFields(t *testing.T, file, filter string, fields ...string) [][]string {
-	t.Helper()
-	args := []string{"-n", "-r", file, "-T", "fields"}
-	if filter != "" {
-		args = append(args, "-Y", filter)
-	}
-	for _, f := range fields {
-		args = append(args, "-e", f)
-	}
-	out, err := exec.Command("tshark", args...).Output()
-	if err != nil && len(out) == 0 {
-		t.Fatalf("tshark: %v", err)
-	}
-	var rows [][]string
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	for sc.Scan() {
-		rows = append(rows, strings.Split(sc.Text(), "\t"))
-	}
-	return rows
-}
 
 func frameSet(rows [][]string) map[string]bool {
 	s := map[string]bool{}
@@ -127,7 +94,7 @@ func runSplit(t *testing.T, o Options) []FileStat {
 // global filter with and without DNS, its LAN filter and its WAN
 // complement), and reads back as a valid capture.
 func TestSplitMatchesTshark(t *testing.T) {
-	needTshark(t)
+	tshark.Require(t)
 	input := testutil.Fixture(t, "madea", "monitoring_2023-6-12_21_50_58.cap")
 	out := t.TempDir()
 	all, _ := ParseOnly(nil)
@@ -136,9 +103,9 @@ func TestSplitMatchesTshark(t *testing.T) {
 	if len(files) != 15*7 {
 		t.Fatalf("%d files, want 105", len(files))
 	}
-	eth := tsharkFields(t, input, "", "frame.number", "eth.src", "eth.dst")
-	base, dns, lan := frameSet(tsharkFields(t, input, seedBase, "frame.number")), frameSet(tsharkFields(t, input, "dns", "frame.number")),
-		frameSet(tsharkFields(t, input, seedLAN, "frame.number"))
+	eth := tshark.Fields(t, input, "", "frame.number", "eth.src", "eth.dst")
+	base, dns, lan := frameSet(tshark.Fields(t, input, seedBase, "frame.number")), frameSet(tshark.Fields(t, input, "dns", "frame.number")),
+		frameSet(tshark.Fields(t, input, seedLAN, "frame.number"))
 	macOf := map[string]string{}
 	for _, d := range madeaDevices(t) {
 		macOf[d.Name] = d.MACs[0].String()
@@ -167,8 +134,8 @@ func TestSplitMatchesTshark(t *testing.T) {
 	}
 	// tshark reads the files back, with the original times and lengths.
 	blink := KindAll.Path(out, "cap", "Blink Mini Camera")
-	orig := tsharkFields(t, input, "eth.addr == b0:73:9c:e6:9a:b9", "frame.time_epoch", "frame.len")
-	back := tsharkFields(t, blink, "", "frame.time_epoch", "frame.len")
+	orig := tshark.Fields(t, input, "eth.addr == b0:73:9c:e6:9a:b9", "frame.time_epoch", "frame.len")
+	back := tshark.Fields(t, blink, "", "frame.time_epoch", "frame.len")
 	if len(back) == 0 || len(back) != len(orig) || strings.Join(back[0], " ") != strings.Join(orig[0], " ") ||
 		strings.Join(back[len(back)-1], " ") != strings.Join(orig[len(orig)-1], " ") {
 		t.Errorf("tshark reads %d frames back, want %d with the same times and lengths", len(back), len(orig))
@@ -198,7 +165,7 @@ func kindHolds(k Kind, base, dns, lan bool) bool {
 // TestSplitNoPreset: with --filter none the no-DNS files are exactly
 // `eth.addr == MAC && !dns`, and --only limits the outputs.
 func TestSplitNoPreset(t *testing.T) {
-	needTshark(t)
+	tshark.Require(t)
 	input := testutil.Fixture(t, "madea", "monitoring_2023-6-13_20_0_41.cap")
 	kinds, err := ParseOnly([]string{"no-dns"})
 	if err != nil {
@@ -213,7 +180,7 @@ func TestSplitNoPreset(t *testing.T) {
 			continue
 		}
 		m := map[string]string{"Blink Mini Camera": "b0:73:9c:e6:9a:b9", "Pixel 6 Phone": "e6:ce:94:c8:64:43"}[fs.Device]
-		want := len(tsharkFields(t, input, "eth.addr == "+m+" && !dns", "frame.number"))
+		want := len(tshark.Fields(t, input, "eth.addr == "+m+" && !dns", "frame.number"))
 		if got := countFrames(t, fs.Path); got != want {
 			t.Errorf("%s: %d frames, tshark %d", fs.Device, got, want)
 		}
@@ -222,9 +189,9 @@ func TestSplitNoPreset(t *testing.T) {
 
 // TestSplitWindow: --start/--end keep start <= time < end, as editcap.
 func TestSplitWindow(t *testing.T) {
-	needTshark(t)
+	tshark.Require(t)
 	input := testutil.Fixture(t, "madea", "monitoring_2023-6-13_20_0_41.cap")
-	times := tsharkFields(t, input, "", "frame.time_epoch")
+	times := tshark.Fields(t, input, "", "frame.time_epoch")
 	start, _ := strconv.ParseFloat(times[100][0], 64)
 	end, _ := strconv.ParseFloat(times[5000][0], 64)
 	f := passive.Filter{Start: int64(start*1e9) / 1000 * 1000, End: int64(end*1e9) / 1000 * 1000}
