@@ -57,15 +57,7 @@ func checkSelfContained(t *testing.T, path string) string {
 
 func TestReportFromCaptures(t *testing.T) {
 	dir := t.TempDir()
-	capPath := filepath.Join(dir, "home.pcap")
-	f, err := os.Create(capPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := synth.Generate(f, synth.Options{Devices: 4, Duration: 30 * time.Minute, Seed: 2, Hostile: true}); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	capPath := synthCapture(t, dir, "home.pcap", synth.Options{Devices: 4, Duration: 30 * time.Minute, Seed: 2, Hostile: true})
 	out := filepath.Join(dir, "out")
 	if _, stderr, code := run(t, "report", "-q", "-j", "2", capPath, "-o", out); code != 0 {
 		t.Fatalf("report: exit %d: %s", code, stderr)

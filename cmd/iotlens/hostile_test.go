@@ -16,31 +16,26 @@ import (
 
 // TestHostileNamesKeepOutputsValid: a device whose DHCP host name, mDNS
 // name, DNS names and SNI carry HTML, CSV formulas, control bytes, very long
-// names and invalid UTF-8 leaves every CSV parseable with no cell starting a
-// formula, every JSON valid UTF-8, and every file inside the output folder.
+// names and invalid UTF-8 leaves every CSV of summary, destinations,
+// endpoints and passive parseable with no cell starting a formula, every
+// JSON valid UTF-8, and every file inside the output folder.
 func TestHostileNamesKeepOutputsValid(t *testing.T) {
 	dir := t.TempDir()
-	capPath := filepath.Join(dir, "hostile.pcap")
-	f, err := os.Create(capPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := synth.Generate(f, synth.Options{Devices: 2, Duration: 20 * time.Minute, Seed: 7, Hostile: true}); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	capPath := synthCapture(t, dir, "hostile.pcap", synth.Options{Devices: 2, Duration: 20 * time.Minute, Seed: 7, Hostile: true})
 	out := filepath.Join(dir, "out")
 	for _, args := range [][]string{
 		{"summary", "-q", "--format", "csv", "-o", filepath.Join(out, "summary.csv"), capPath},
 		{"summary", "-q", "--format", "json", "-o", filepath.Join(out, "summary.json"), capPath},
 		{"destinations", "-q", "-o", filepath.Join(out, "dest"), capPath},
+		{"endpoints", "-q", "-o", filepath.Join(out, "endpoints"), capPath},
+		{"passive", "-q", "-o", filepath.Join(out, "passive"), capPath},
 	} {
 		if _, stderr, code := run(t, args...); code != 0 {
 			t.Fatalf("%v: exit %d %s", args, code, stderr)
 		}
 	}
 	hostileSeen := false
-	err = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}

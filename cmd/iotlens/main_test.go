@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iotlens/iotlens/internal/synth"
 	"github.com/iotlens/iotlens/internal/testutil"
 )
 
@@ -97,4 +98,20 @@ func TestRefusesToOverwriteInput(t *testing.T) {
 	if after, _ := os.ReadFile(capture); !bytes.Equal(after, b) {
 		t.Fatal("input capture was modified")
 	}
+}
+
+// synthCapture writes a synthetic capture made with opts to dir/name and
+// returns its path.
+func synthCapture(t *testing.T, dir, name string, opts synth.Options) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := synth.Generate(f, opts); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

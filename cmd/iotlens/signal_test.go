@@ -26,12 +26,7 @@ func TestInterruptLeavesNoHalfFile(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	capPath := filepath.Join(dir, "big.pcap")
-	f, _ := os.Create(capPath)
-	if _, err := synth.Generate(f, synth.Options{Devices: 40, TargetBytes: 400e6, Seed: 9, Compressible: true}); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	capPath := synthCapture(t, dir, "big.pcap", synth.Options{Devices: 40, TargetBytes: 400e6, Seed: 9, Compressible: true})
 	outPath := filepath.Join(dir, "summary.csv")
 	previous := []byte("previous complete output\n")
 	os.WriteFile(outPath, previous, 0o644)
