@@ -2,15 +2,12 @@ package main
 
 import (
 	"fmt"
-	"net/netip"
 
 	"github.com/spf13/cobra"
 
 	"github.com/iotlens/iotlens/internal/analysis/destinations"
 	"github.com/iotlens/iotlens/internal/analysis/endpoints"
-	"github.com/iotlens/iotlens/internal/backends"
-	"github.com/iotlens/iotlens/internal/geo"
-	"github.com/iotlens/iotlens/internal/knowledge"
+	"github.com/iotlens/iotlens/internal/enrich"
 )
 
 // enrichFlags are the knowledge and database flags of the commands that
@@ -30,39 +27,14 @@ func registerEnrichFlags(cmd *cobra.Command, f *commonFlags) {
 	cmd.Flags().StringVar(&e.catalogue, "backends", "", "YAML IoT-backend catalogue extending the built-in one")
 }
 
-// enricher is what the classifying commands share: the party classifier
-// (knowledge base + IoT-backend catalogue for Platform-party), the offline
-// ASN/geo databases and the seed's SLD/TLD split.
-type enricher struct {
-	classifier *knowledge.Classifier
-	geo        *geo.DB
-	warnings   []string
-}
-
-func loadEnricher(cmd *cobra.Command, f *commonFlags) (*enricher, error) {
+// loadEnricher builds the enrichment from the flags and prints which
+// databases are missing.
+func loadEnricher(cmd *cobra.Command, f *commonFlags) (*enrich.Enricher, error) {
 	e := enrichment[f]
 	if e == nil {
 		e = &enrichFlags{}
 	}
-	kb := knowledge.Default()
-	if e.overrides != "" {
-		var err error
-		if kb, err = knowledge.LoadOverrides(e.overrides); err != nil {
-			return nil, err
-		}
-	}
-	cat := backends.Default()
-	if e.catalogue != "" {
-		var err error
-		if cat, err = backends.Load(e.catalogue); err != nil {
-			return nil, err
-		}
-	}
-	platform := func(d string) (string, bool) {
-		m, ok := cat.MatchDomain(d)
-		return m.Provider, ok
-	}
-	db, warns, err := geo.Open(e.asnDB, e.geoDB)
+	en, warns, err := enrich.New(enrich.Options{ASNDB: e.asnDB, GeoDB: e.geoDB, Overrides: e.overrides, Catalogue: e.catalogue})
 	if err != nil {
 		return nil, err
 	}
@@ -71,55 +43,24 @@ func loadEnricher(cmd *cobra.Command, f *commonFlags) (*enricher, error) {
 			fmt.Fprintln(cmd.ErrOrStderr(), "warning:", w)
 		}
 	}
-	return &enricher{classifier: knowledge.NewClassifier(kb, platform), geo: db, warnings: warns}, nil
+	return en, nil
 }
 
 // newEnricher builds the destinations enrichment from the flags.
 func newEnricher(cmd *cobra.Command, f *commonFlags) (destinations.Enricher, error) {
-	e, err := loadEnricher(cmd, f)
+	en, err := loadEnricher(cmd, f)
 	if err != nil {
 		return destinations.Enricher{}, err
 	}
-	return destinations.Enricher{
-		Classify: func(in destinations.ClassifyInput) destinations.Verdict {
-			ki := knowledge.Input{Domain: in.Domain, IP: in.IP, CertOrg: in.CertOrg}
-			if d := in.Device; d != nil {
-				ki.DeviceName, ki.Manufacturer, ki.Model, ki.Vendor = d.Name, d.Manufacturer, d.Model, d.Vendor
-			}
-			v := e.classifier.Classify(ki)
-			return destinations.Verdict{Party: string(v.Party), Organization: v.Organization, Rule: v.Rule}
-		},
-		Geo: func(ip netip.Addr) destinations.Geo {
-			i := e.geo.Lookup(ip)
-			return destinations.Geo{ASN: i.ASN, ASOrg: i.Org, Country: i.Country, CountryName: i.CountryName}
-		},
-		Split:       knowledge.SplitDomain,
-		Registrable: knowledge.RegistrableDomain,
-	}, nil
+	return en.Destinations(), nil
 }
 
 // newEndpointsEnricher gives the endpoints analysis the same classifier and
-// databases as destinations; the party becomes the seed's Type.
+// databases as destinations.
 func newEndpointsEnricher(cmd *cobra.Command, f *commonFlags) (endpoints.Enricher, error) {
-	e, err := loadEnricher(cmd, f)
+	en, err := loadEnricher(cmd, f)
 	if err != nil {
 		return endpoints.Enricher{}, err
 	}
-	return endpoints.Enricher{
-		Classify: func(in endpoints.Input) (string, string, string) {
-			ki := knowledge.Input{IP: in.IP, CertOrg: in.CertOrg}
-			if len(in.Names) > 0 {
-				ki.Domain = in.Names[0]
-			}
-			if d := in.Device; d != nil {
-				ki.DeviceName, ki.Manufacturer, ki.Model, ki.Vendor = d.Name, d.Manufacturer, d.Model, d.Vendor
-			}
-			v := e.classifier.Classify(ki)
-			return string(v.Party), v.Organization, v.Rule
-		},
-		Geo: func(ip netip.Addr) (uint, string, string) {
-			i := e.geo.Lookup(ip)
-			return i.ASN, i.Org, i.Country
-		},
-	}, nil
+	return en.Endpoints(), nil
 }

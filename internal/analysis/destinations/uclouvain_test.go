@@ -8,32 +8,19 @@ import (
 	"testing"
 
 	"github.com/iotlens/iotlens/internal/analysis/destinations"
-	"github.com/iotlens/iotlens/internal/backends"
 	"github.com/iotlens/iotlens/internal/engine"
-	"github.com/iotlens/iotlens/internal/knowledge"
+	"github.com/iotlens/iotlens/internal/enrich"
 	"github.com/iotlens/iotlens/internal/pipeline"
 	"github.com/iotlens/iotlens/internal/testutil"
 )
 
-// classifier is the enrichment the CLI builds: knowledge base + IoT-backend
-// catalogue for Platform-party.
-func classifier() destinations.Enricher {
-	cat := backends.Default()
-	c := knowledge.NewClassifier(knowledge.Default(), func(d string) (string, bool) {
-		m, ok := cat.MatchDomain(d)
-		return m.Provider, ok
-	})
-	return destinations.Enricher{
-		Classify: func(in destinations.ClassifyInput) destinations.Verdict {
-			ki := knowledge.Input{Domain: in.Domain, IP: in.IP, CertOrg: in.CertOrg}
-			if d := in.Device; d != nil {
-				ki.DeviceName, ki.Manufacturer, ki.Model, ki.Vendor = d.Name, d.Manufacturer, d.Model, d.Vendor
-			}
-			v := c.Classify(ki)
-			return destinations.Verdict{Party: string(v.Party), Organization: v.Organization, Rule: v.Rule}
-		},
-		Split: knowledge.SplitDomain, Registrable: knowledge.RegistrableDomain,
+// classifier is the enrichment the CLI builds (without .mmdb files).
+func classifier(t *testing.T) destinations.Enricher {
+	en, _, err := enrich.New(enrich.Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
+	return en.Destinations()
 }
 
 // TestUCLouvainParties: on the UCLouvain traces with devices.yaml, each
@@ -45,7 +32,7 @@ func TestUCLouvainParties(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	months := destinations.Report(out.Partial(destinations.Name).(*destinations.Partial), out.Inventory, classifier())
+	months := destinations.Report(out.Partial(destinations.Name).(*destinations.Partial), out.Inventory, classifier(t))
 	party := map[string]map[string]string{} // device -> domain -> party
 	for _, m := range months {
 		if party[m.Device.Name] == nil {
