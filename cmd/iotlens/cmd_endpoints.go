@@ -43,7 +43,7 @@ Tx/Rx are the device's (the seed's endpoint files held the remote's); see docs/e
 			if f.out == "" {
 				return usageError{fmt.Errorf("-o DIR is required")}
 			}
-			ov, err := endpoints.LoadOverrides(enrichment[&f].overrides)
+			ov, err := endpoints.LoadOverrides(f.enrich.overrides)
 			if err != nil {
 				return err
 			}

@@ -35,7 +35,7 @@ domain is one of those or whose TLS certificate names the manufacturer's organiz
 				return usageError{fmt.Errorf("--manufacturer is required")}
 			}
 			kb := knowledge.Default()
-			if e := enrichment[&f]; e != nil && e.overrides != "" {
+			if e := f.enrich; e.overrides != "" {
 				var err error
 				if kb, err = knowledge.LoadOverrides(e.overrides); err != nil {
 					return err

@@ -62,7 +62,7 @@ Reproduce the paper's numbers from the raw capture with the seed's presets:
 				return err
 			}
 			enr.Category = endpointCategory(cats)
-			ov, err := endpoints.LoadOverrides(enrichment[&f].overrides)
+			ov, err := endpoints.LoadOverrides(f.enrich.overrides)
 			if err != nil {
 				return err
 			}

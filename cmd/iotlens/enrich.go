@@ -16,11 +16,8 @@ type enrichFlags struct {
 	asnDB, geoDB, overrides, catalogue string
 }
 
-var enrichment = map[*commonFlags]*enrichFlags{}
-
 func registerEnrichFlags(cmd *cobra.Command, f *commonFlags) {
-	e := &enrichFlags{}
-	enrichment[f] = e
+	e := &f.enrich
 	cmd.Flags().StringVar(&e.asnDB, "asn-db", "", "ASN .mmdb (MaxMind GeoLite2-ASN or ip-location-db asn; see scripts/fetch-mmdb)")
 	cmd.Flags().StringVar(&e.geoDB, "geo-db", "", "country .mmdb (MaxMind GeoLite2-Country/City or ip-location-db)")
 	cmd.Flags().StringVar(&e.overrides, "overrides", "", "YAML mapping domain patterns to category and organization (extends the built-in knowledge base)")
@@ -30,10 +27,7 @@ func registerEnrichFlags(cmd *cobra.Command, f *commonFlags) {
 // loadEnricher builds the enrichment from the flags and prints which
 // databases are missing.
 func loadEnricher(cmd *cobra.Command, f *commonFlags) (*enrich.Enricher, error) {
-	e := enrichment[f]
-	if e == nil {
-		e = &enrichFlags{}
-	}
+	e := &f.enrich
 	en, warns, err := enrich.New(enrich.Options{ASNDB: e.asnDB, GeoDB: e.geoDB, Overrides: e.overrides, Catalogue: e.catalogue})
 	if err != nil {
 		return nil, err

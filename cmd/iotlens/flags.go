@@ -22,7 +22,8 @@ type commonFlags struct {
 	strict  bool
 	quiet   bool
 	shard   string
-	shards  []string // hidden: set by `iotlens merge`
+	shards  []string    // hidden: set by `iotlens merge`
+	enrich  enrichFlags // set by registerEnrichFlags on the commands that classify
 }
 
 func (f *commonFlags) register(cmd *cobra.Command, outHelp string, formats []string) {
