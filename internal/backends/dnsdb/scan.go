@@ -155,18 +155,8 @@ func (s *Scanner) object(rec *Record, top bool) error {
 		if err := s.member(rec, key, top); err != nil {
 			return err
 		}
-		s.ws()
-		if s.i >= len(s.b) {
-			return errSyntax
-		}
-		switch s.b[s.i] {
-		case ',':
-			s.i++
-		case '}':
-			s.i++
-			return nil
-		default:
-			return errSyntax
+		if done, err := s.afterElement('}'); err != nil || done {
+			return err
 		}
 	}
 }
@@ -292,18 +282,8 @@ func (s *Scanner) rdata(rec *Record) error {
 		} else if err := s.skip(); err != nil {
 			return err
 		}
-		s.ws()
-		if s.i >= len(s.b) {
-			return errSyntax
-		}
-		switch s.b[s.i] {
-		case ',':
-			s.i++
-		case ']':
-			s.i++
-			return nil
-		default:
-			return errSyntax
+		if done, err := s.afterElement(']'); err != nil || done {
+			return err
 		}
 	}
 }
@@ -577,3 +557,21 @@ func (s *Scanner) literal(lit string) error {
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// afterElement reads what follows an object member or array element: a
+// comma (more to come) or the closing bracket (done).
+func (s *Scanner) afterElement(closing byte) (done bool, err error) {
+	s.ws()
+	if s.i >= len(s.b) {
+		return false, errSyntax
+	}
+	switch s.b[s.i] {
+	case ',':
+		s.i++
+		return false, nil
+	case closing:
+		s.i++
+		return true, nil
+	}
+	return false, errSyntax
+}
