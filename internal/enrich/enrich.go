@@ -53,6 +53,7 @@ func New(o Options) (*Enricher, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	knowledge.PreloadTrackers() // classification starts after the pass: decode the list meanwhile
 	return &Enricher{classifier: knowledge.NewClassifier(kb, platform), geo: db}, warns, nil
 }
 

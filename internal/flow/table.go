@@ -58,6 +58,11 @@ type Table[V any] struct {
 	nextSweep int64
 	onEvict   func(Key, *V)
 	Evicted   int64 // flows evicted for idleness or for the cap
+	// last remembers the previous lookup: packets come in bursts of one
+	// flow (a TCP window, a media stream), and comparing 40 bytes is much
+	// cheaper than hashing them.
+	lastKey   Key
+	lastEntry *entry[V]
 }
 
 type entry[V any] struct {
@@ -75,6 +80,12 @@ func NewTable[V any](idleNanos int64, max int, onEvict func(Key, *V)) *Table[V] 
 // and marks the flow active at now.
 func (t *Table[V]) Get(k Key, now int64) (v *V, created bool) {
 	t.maybeSweep(now)
+	if e := t.lastEntry; e != nil && k == t.lastKey {
+		if now > e.last {
+			e.last = now
+		}
+		return &e.value, false
+	}
 	e, ok := t.entries[k]
 	if !ok {
 		if len(t.entries) >= t.max {
@@ -86,6 +97,7 @@ func (t *Table[V]) Get(k Key, now int64) (v *V, created bool) {
 	if now > e.last {
 		e.last = now
 	}
+	t.lastKey, t.lastEntry = k, e
 	return &e.value, !ok
 }
 
@@ -137,6 +149,9 @@ func (t *Table[V]) medianLast() int64 {
 }
 
 func (t *Table[V]) evict(k Key, e *entry[V]) {
+	if e == t.lastEntry {
+		t.lastEntry = nil
+	}
 	if t.onEvict != nil {
 		t.onEvict(k, &e.value)
 	}

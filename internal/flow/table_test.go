@@ -63,3 +63,27 @@ func TestCapBoundsTable(t *testing.T) {
 		t.Fatal("nothing evicted under pressure")
 	}
 }
+
+// TestRepeatedGetAfterEviction checks the one-entry lookup cache: a flow
+// evicted (idle, cap or flush) right after being looked up starts afresh.
+func TestRepeatedGetAfterEviction(t *testing.T) {
+	evictions := map[string]func(tab *Table[int]){
+		"idle":  func(tab *Table[int]) { tab.Get(key(2), 1000) },
+		"flush": func(tab *Table[int]) { tab.Flush() },
+		"cap":   func(tab *Table[int]) { tab.Get(key(2), 5); tab.Get(key(3), 6) },
+	}
+	for name, evict := range evictions {
+		t.Run(name, func(t *testing.T) {
+			tab := NewTable[int](10, 2, nil)
+			v, _ := tab.Get(key(1), 0)
+			*v = 7
+			if again, created := tab.Get(key(1), 1); created || *again != 7 {
+				t.Fatalf("repeated Get: created=%v value=%d, want the same flow", created, *again)
+			}
+			evict(tab)
+			if v, created := tab.Get(key(1), 1001); !created || *v != 0 {
+				t.Fatalf("Get after eviction: created=%v value=%d, want a new flow", created, *v)
+			}
+		})
+	}
+}

@@ -11,35 +11,41 @@ import (
 )
 
 // Inputs registered here can never be overwritten by an output (writing over
-// a capture being analysed is refused).
+// a capture being analysed is refused). They are kept by file identity
+// (device and inode), so a symlink or hard link to an input is caught too,
+// and a check costs one stat of the output path instead of resolving every
+// folder on the way to it.
 var (
 	protectedMu sync.Mutex
-	protected   = map[string]bool{}
+	protected   []os.FileInfo
 )
 
-// Protect marks paths (the run's input captures) as not writable.
+// Protect marks paths (the run's input captures) as not writable. Paths
+// that do not exist are ignored: there is nothing to overwrite.
 func Protect(paths ...string) {
 	protectedMu.Lock()
 	defer protectedMu.Unlock()
 	for _, p := range paths {
-		if abs, err := filepath.Abs(p); err == nil {
-			protected[abs] = true
+		if st, err := os.Stat(p); err == nil {
+			protected = append(protected, st)
 		}
 	}
 }
 
 func isProtected(path string) bool {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return false
-	}
 	protectedMu.Lock()
 	defer protectedMu.Unlock()
-	if protected[abs] {
-		return true
+	if len(protected) == 0 {
+		return false
 	}
-	if real, err := filepath.EvalSymlinks(abs); err == nil {
-		return protected[real]
+	st, err := os.Stat(path)
+	if err != nil {
+		return false // nothing there yet, so no input either
+	}
+	for _, in := range protected {
+		if os.SameFile(st, in) {
+			return true
+		}
 	}
 	return false
 }

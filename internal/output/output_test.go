@@ -93,6 +93,22 @@ func TestWriteFileRefusesInputs(t *testing.T) {
 	if b, _ := os.ReadFile(input); string(b) != "pcap" {
 		t.Fatal("input was modified")
 	}
+	// The same file reached through a symlink or a hard link is refused too.
+	link, hard := filepath.Join(dir, "link.pcap"), filepath.Join(dir, "hard.pcap")
+	if err := os.Symlink(input, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(input, hard); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{link, hard} {
+		if err := WriteFile(p, func(w *bufio.Writer) error { return nil }); err == nil {
+			t.Errorf("writing over %s (a link to an input) must be refused", filepath.Base(p))
+		}
+	}
+	if err := WriteFile(filepath.Join(dir, "out.csv"), func(w *bufio.Writer) error { return nil }); err != nil {
+		t.Errorf("a new output beside the inputs must be written: %v", err)
+	}
 }
 
 func TestTableIsTerminalSafe(t *testing.T) {

@@ -161,10 +161,13 @@ func Report(p *Partial, inv *inventory.Inventory, enr Enricher) []Month {
 		}
 		return keys[i].month < keys[j].month
 	})
-	out := make([]Month, 0, len(keys))
-	for _, k := range keys {
-		out = append(out, byDM[k].build(enr))
-	}
+	// Device-months are independent and the classifier and geo lookups are
+	// safe for concurrent use: build them on every core.
+	out := make([]Month, len(keys))
+	forEachParallel(len(keys), func(i int) error {
+		out[i] = byDM[keys[i]].build(enr)
+		return nil
+	})
 	return out
 }
 

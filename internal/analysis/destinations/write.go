@@ -28,9 +28,6 @@ func Write(dir string, months []Month, opts ...Options) error {
 	var all []Row
 	byDevice := map[string][]Month{}
 	var order []string
-	if err := forEachParallel(len(months), func(i int) error { return writeMonth(dir, months[i]) }); err != nil {
-		return err
-	}
 	for _, m := range months {
 		all = append(all, m.Rows...)
 		name := m.Device.Name
@@ -39,21 +36,47 @@ func Write(dir string, months []Month, opts ...Options) error {
 		}
 		byDevice[name] = append(byDevice[name], m)
 	}
+	folders := make(map[string]*output.Folder, len(order))
 	for _, name := range order {
-		if err := writeChanges(filepath.Join(dir, SafeDir(name), "changes.csv"), byDevice[name]); err != nil {
+		f, err := output.NewFolder(filepath.Join(dir, SafeDir(name)))
+		if err != nil {
+			discardAll(folders)
+			return err
+		}
+		folders[name] = f
+	}
+	// Every file is independent: the long tables (the largest) go first so
+	// that the small per-month files fill the gaps around them.
+	tasks := []func() error{
+		func() error { return output.Parquet(filepath.Join(dir, "destinations.parquet"), all) },
+		func() error { return writeRowsCSV(filepath.Join(dir, "destinations.csv"), all) },
+	}
+	for _, m := range months {
+		tasks = append(tasks, func() error { return writeMonth(folders[m.Device.Name], m) })
+	}
+	for _, name := range order {
+		tasks = append(tasks, func() error { return writeChanges(folders[name], byDevice[name]) })
+	}
+	if len(opts) > 0 && opts[0].Partitioned {
+		tasks = append(tasks, func() error { return writePartitioned(filepath.Join(dir, "destinations"), months) })
+	}
+	if err := forEachParallel(len(tasks), func(i int) error { return tasks[i]() }); err != nil {
+		discardAll(folders)
+		return err
+	}
+	for _, name := range order {
+		if err := folders[name].Commit(); err != nil {
+			discardAll(folders)
 			return err
 		}
 	}
-	if err := writeRowsCSV(filepath.Join(dir, "destinations.csv"), all); err != nil {
-		return err
-	}
-	if err := output.Parquet(filepath.Join(dir, "destinations.parquet"), all); err != nil {
-		return err
-	}
-	if len(opts) > 0 && opts[0].Partitioned {
-		return writePartitioned(filepath.Join(dir, "destinations"), months)
-	}
 	return nil
+}
+
+func discardAll(folders map[string]*output.Folder) {
+	for _, f := range folders {
+		f.Discard()
+	}
 }
 
 // writePartitioned writes the long table once more, Hive-partitioned by
@@ -105,10 +128,11 @@ func monthFolder(month string) (year, folder, label string) {
 	return t.Format("2006"), t.Format("Jan_2006"), t.Format("Jan-2006")
 }
 
-func writeMonth(dir string, m Month) error {
+// writeMonth writes one month's files into its device's folder.
+func writeMonth(folder *output.Folder, m Month) error {
 	dev := m.Device.Name
-	year, folder, label := monthFolder(m.Month)
-	base := filepath.Join(dir, SafeDir(dev), year, folder)
+	year, monthDir, label := monthFolder(m.Month)
+	base := filepath.Join(year, monthDir)
 	keyed := func(v any) output.PyObject { return output.PyObject{{Key: dev, Value: v}} }
 	ipMap := output.PyObject{}
 	for _, ip := range m.IPs {
@@ -128,12 +152,11 @@ func writeMonth(dir string, m Month) error {
 		{filepath.Join(base, "geolocation.json"), geoObject(m), 2},
 	}
 	for _, f := range files {
-		if err := output.WriteFile(f.path, func(w *bufio.Writer) error { return output.PyJSON(w, f.value, f.indent) }); err != nil {
+		if err := folder.WriteFile(f.path, func(w *bufio.Writer) error { return output.PyJSON(w, f.value, f.indent) }); err != nil {
 			return err
 		}
 	}
-	csvPath := filepath.Join(dir, SafeDir(dev), "categorized_domains_"+folder+".csv")
-	return output.WriteFile(csvPath, func(w *bufio.Writer) error { return writeCategorized(w, m, label) })
+	return folder.WriteFile("categorized_domains_"+monthDir+".csv", func(w *bufio.Writer) error { return writeCategorized(w, m, label) })
 }
 
 // geoObject is the seed's geolocation.json: sorted IPs that the database
@@ -199,8 +222,8 @@ func writeRowsCSV(path string, rows []Row) error {
 
 // writeChanges lists, per device, the domains and organizations that appear
 // or disappear from one month to the next, and domains whose party changes.
-func writeChanges(path string, months []Month) error {
-	return output.WriteFile(path, func(w *bufio.Writer) error {
+func writeChanges(folder *output.Folder, months []Month) error {
+	return folder.WriteFile("changes.csv", func(w *bufio.Writer) error {
 		cw := output.NewCSV(w, false)
 		if err := cw.Write([]string{"device", "month", "kind", "value", "change", "from", "to"}); err != nil {
 			return err

@@ -1,8 +1,12 @@
 package tls
 
 import (
+	"crypto/x509"
 	"errors"
+	"io/fs"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/iotlens/iotlens/internal/testutil"
@@ -136,7 +140,21 @@ func firstChain(t *testing.T, path []string) *ServerInfo {
 // findDER returns the DER certificate of the first chain with the given
 // SHA-256, for cross-checking the tolerant reader on real certificates.
 func findDER(t *testing.T, path []string, sum string) []byte {
-	for _, s := range packets.Conversations(t, testutil.Fixture(t, path...), 1<<16) {
+	var found []byte
+	eachCertificateDER(t, testutil.Fixture(t, path...), func(der []byte) bool {
+		if parseCertificate(der).SHA256 == sum {
+			found = der
+			return false
+		}
+		return true
+	})
+	return found
+}
+
+// eachCertificateDER calls fn with every DER certificate sent in clear by a
+// server in the capture, until fn returns false.
+func eachCertificateDER(t *testing.T, capture string, fn func(der []byte) bool) {
+	for _, s := range packets.Conversations(t, capture, 1<<16) {
 		hs := handshakeStream{stream: s.Server}
 		_, n, err := hs.header(0)
 		if err != nil {
@@ -153,11 +171,45 @@ func findDER(t *testing.T, path []string, sum string) []byte {
 		r := reader{b: msg[4:]}
 		list := reader{b: r.vec24()}
 		for !list.empty() && !list.bad {
-			der := list.vec24()
-			if parseCertificate(der).SHA256 == sum {
-				return der
+			if der := list.vec24(); !list.bad && !fn(der) {
+				return
 			}
 		}
 	}
-	return nil
+}
+
+// TestTolerantReaderMatchesX509OnEveryFixture backs the hand-written DER
+// reader being the main path: on every certificate that any fixture's
+// servers send in clear and crypto/x509 accepts, both read the same fields.
+func TestTolerantReaderMatchesX509OnEveryFixture(t *testing.T) {
+	certs := 0
+	err := filepath.WalkDir(testutil.FixturesDir(t), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !isCaptureName(path) {
+			return err
+		}
+		eachCertificateDER(t, path, func(der []byte) bool {
+			if _, err := x509.ParseCertificate(der); err == nil {
+				assertTolerantMatches(t, der)
+				certs++
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if certs < 20 {
+		t.Fatalf("only %d certificates found in the fixtures", certs)
+	}
+	t.Logf("%d certificates read alike by crypto/x509 and the tolerant reader", certs)
+}
+
+func isCaptureName(path string) bool {
+	for _, ext := range []string{".pcap", ".pcapng", ".cap"} {
+		if strings.HasSuffix(path, ext) {
+			return true
+		}
+	}
+	return false
 }
