@@ -3,7 +3,9 @@
 // tab-separated line: label, seconds, peak RSS in MB, exit code. It exists
 // so bench/compare.sh needs no GNU time. With MEASURE_RUNS=N it runs the
 // command N times and reports the fastest run (sub-second timings on a shared
-// machine are noisy; the minimum is the standard robust estimate).
+// machine are noisy; the minimum is the standard robust estimate). With
+// MEASURE_FRESH=DIR it removes DIR before every run, outside the timing, so
+// a command that writes a folder tree is timed writing it anew each time.
 //
 //	go run ./bench/measure LABEL -- CMD ARGS...
 package main
@@ -25,7 +27,14 @@ func main() {
 	label := os.Args[1]
 	runs, _ := strconv.Atoi(os.Getenv("MEASURE_RUNS"))
 	best, bestRSS, code := 0.0, 0.0, 0
+	fresh := os.Getenv("MEASURE_FRESH")
 	for i := 0; i < max(runs, 1); i++ {
+		if fresh != "" {
+			if err := os.RemoveAll(fresh); err != nil {
+				fmt.Fprintln(os.Stderr, "measure:", err)
+				os.Exit(2)
+			}
+		}
 		sec, rss, c := runOnce(os.Args[3], os.Args[4:])
 		if i == 0 || sec < best {
 			best = sec
