@@ -40,7 +40,11 @@ type Catalogue struct {
 type Provider struct {
 	Name       string
 	Kind       string
-	StudyLabel string   // the company label in the study's CSV files ("" for others)
+	StudyLabel string // the company label in the study's CSV files ("" for others)
+	// WhiteLabel marks a platform that devices of other brands are built
+	// on and name as their maker (Tuya): its names are Platform-party for
+	// every device, the platform's own devices included.
+	WhiteLabel bool
 	Sources    []string // the study, or the provider's endpoint documentation
 	Rules      []RuleInfo
 	// filters are the study's post-processing rules, applied after a rule
@@ -198,7 +202,7 @@ func compileProvider(s *providerSpec) (*Provider, error) {
 	if len(s.Source) == 0 {
 		return nil, errors.New("no source: name the study or the provider's endpoint documentation")
 	}
-	p := &Provider{Name: s.Name, Kind: s.Kind, StudyLabel: s.StudyLabel, Sources: s.Source}
+	p := &Provider{Name: s.Name, Kind: s.Kind, StudyLabel: s.StudyLabel, WhiteLabel: s.WhiteLabel, Sources: s.Source}
 	var err error
 	if p.domainFilters, err = compileFilters(s.DomainFilters); err != nil {
 		return nil, fmt.Errorf("domain_filters: %w", err)
@@ -344,6 +348,7 @@ type providerSpec struct {
 	Name               string       `yaml:"name"`
 	Kind               string       `yaml:"kind"`
 	StudyLabel         string       `yaml:"study_label"`
+	WhiteLabel         bool         `yaml:"white_label"`
 	Source             []string     `yaml:"source"`
 	Domains            []ruleSpec   `yaml:"domains"`
 	Certificates       []ruleSpec   `yaml:"certificates"`
@@ -383,7 +388,7 @@ func (s *fileSpec) UnmarshalYAML(n *yaml.Node) error {
 func (s *providerSpec) UnmarshalYAML(n *yaml.Node) error {
 	type plain providerSpec
 	s.line = n.Line
-	return decodeStrict(n, (*plain)(s), "name", "kind", "study_label", "source", "domains", "certificates",
+	return decodeStrict(n, (*plain)(s), "name", "kind", "study_label", "white_label", "source", "domains", "certificates",
 		"domain_filters", "certificate_filters")
 }
 

@@ -11,6 +11,8 @@ type Match struct {
 	Kind     string // KindIoTBackend or KindConsumerPlatform
 	Region   string // from the name when it encodes one, else the rule's fixed region, else ""
 	Rule     string // id of the rule that decided
+	// WhiteLabel: the provider is a white-label platform (Provider.WhiteLabel).
+	WhiteLabel bool
 }
 
 // MatchDomain attributes a DNS name or TLS SNI: case-insensitive, a trailing
@@ -99,7 +101,7 @@ func (c *Catalogue) matchNormalized(n string, index map[string][]*rule, record *
 				ok = allow(r.provider.domainFilters, n)
 			}
 			if ok {
-				return Match{Provider: r.provider.Name, Kind: r.provider.Kind, Region: region, Rule: r.id}, true
+				return Match{Provider: r.provider.Name, Kind: r.provider.Kind, Region: region, Rule: r.id, WhiteLabel: r.provider.WhiteLabel}, true
 			}
 		}
 		j := strings.IndexByte(n[i:], '.')

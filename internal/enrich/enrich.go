@@ -45,9 +45,9 @@ func New(o Options) (*Enricher, []string, error) {
 			return nil, nil, err
 		}
 	}
-	platform := func(d string) (string, bool) {
+	platform := func(d string) (knowledge.Platform, bool) {
 		m, ok := cat.MatchDomain(d)
-		return m.Provider, ok
+		return knowledge.Platform{Provider: m.Provider, WhiteLabel: m.WhiteLabel}, ok
 	}
 	db, warns, err := geo.Open(o.ASNDB, o.GeoDB)
 	if err != nil {

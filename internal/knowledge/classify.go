@@ -60,10 +60,21 @@ type Verdict struct {
 	Rule         string // e.g. "manufacturer-domain:sonos.com", "support:cdn:cloudfront.net"
 }
 
+// Platform is what the platform callback says about a name: the IoT
+// platform it belongs to, and whether that platform is white-label (its
+// names are Platform-party even for the devices that name it as maker).
+type Platform struct {
+	Provider   string
+	WhiteLabel bool
+}
+
+// PlatformFunc recognises IoT platforms' names (the IoT-backend catalogue).
+type PlatformFunc func(domain string) (Platform, bool)
+
 // Classifier assigns a party to destinations. It is safe for concurrent use.
 type Classifier struct {
 	kb       *KB
-	platform func(domain string) (provider string, ok bool)
+	platform PlatformFunc
 
 	mu     sync.Mutex
 	makers map[deviceKey]*manufacturer
@@ -73,8 +84,8 @@ type deviceKey struct{ name, manufacturer, model, vendor string }
 
 // NewClassifier returns a classifier over kb (nil: Default()). platform, if
 // not nil, recognises IoT backend platforms' names (the IoT-backend
-// catalogue) and returns the provider.
-func NewClassifier(kb *KB, platform func(domain string) (provider string, ok bool)) *Classifier {
+// catalogue, the one source of which names are Platform-party).
+func NewClassifier(kb *KB, platform PlatformFunc) *Classifier {
 	if kb == nil {
 		kb = Default()
 	}
@@ -88,9 +99,9 @@ func NewClassifier(kb *KB, platform func(domain string) (provider string, ok boo
 //     broadcast, CGNAT...) or a local name (.local, .arpa, .lan, .home,
 //     .internal, .localdomain, localhost, single labels).
 //  2. User override: the most specific pattern or prefix of --overrides.
-//  3. Platform operator: a domain of a knowledge-base manufacturer marked
-//     platform (Tuya): Platform-party for every device, its own included,
-//     because white-label devices name the platform as their maker.
+//  3. White-label platform: a name of a catalogue platform marked
+//     white_label (Tuya): Platform-party for every device, its own
+//     included, because white-label devices name the platform as maker.
 //  4. First-party: a domain of the device's manufacturer (or its parent
 //     group), or a certificate organization of theirs.
 //  5. Platform-party: the platform callback (IoT-backend catalogue).
@@ -107,18 +118,17 @@ func (c *Classifier) Classify(in Input) Verdict {
 	if v, ok := c.override(name, ip); ok {
 		return v
 	}
-	if e, ok := c.kb.platformOps.lookup(name); ok {
-		return Verdict{PlatformParty, e.value.organization, "platform:knowledge:" + e.pattern}
+	pf, isPlatform := c.platformOf(name)
+	if isPlatform && pf.WhiteLabel {
+		return Verdict{PlatformParty, pf.Provider, "platform:catalogue:" + pf.Provider}
 	}
 	if m := c.manufacturerOf(in); m != nil {
 		if v, ok := firstParty(m, name, in.CertOrg); ok {
 			return v
 		}
 	}
-	if c.platform != nil && name != "" {
-		if provider, ok := c.platform(name); ok {
-			return Verdict{PlatformParty, provider, "platform:catalogue:" + provider}
-		}
+	if isPlatform {
+		return Verdict{PlatformParty, pf.Provider, "platform:catalogue:" + pf.Provider}
 	}
 	if v, ok := c.support(name, in.CertOrg); ok {
 		return v
@@ -127,6 +137,13 @@ func (c *Classifier) Classify(in Input) Verdict {
 		return v
 	}
 	return defaultVerdict(name, in.CertOrg)
+}
+
+func (c *Classifier) platformOf(name string) (Platform, bool) {
+	if c.platform == nil || name == "" {
+		return Platform{}, false
+	}
+	return c.platform(name)
 }
 
 // splitHost normalises the name; a name that is an address (or

@@ -2,21 +2,16 @@ package knowledge
 
 import (
 	"net/netip"
-	"strings"
 	"testing"
+
+	"github.com/iotlens/iotlens/internal/backends"
 )
 
-// awsIoT stands in for the IoT-backend catalogue the integrator wires in.
-func awsIoT(domain string) (string, bool) {
-	switch {
-	case strings.Contains(domain, ".iot.") && strings.HasSuffix(domain, ".amazonaws.com"):
-		return "Amazon AWS", true
-	case strings.HasSuffix(domain, "meethue.com"):
-		return "Philips Hue", true
-	case strings.HasSuffix(domain, "tuyaeu.com"):
-		return "Tuya", true
-	}
-	return "", false
+// awsIoT is the built-in IoT-backend catalogue, wired in as the CLI does
+// (internal/enrich).
+func awsIoT(domain string) (Platform, bool) {
+	m, ok := backends.Default().MatchDomain(domain)
+	return Platform{Provider: m.Provider, WhiteLabel: m.WhiteLabel}, ok
 }
 
 // Devices as the fixtures' inventories describe them.
@@ -52,9 +47,10 @@ func TestClassify(t *testing.T) {
 		// Required behaviours (issue 4 part 7).
 		{with(hueLight, "mqtt-eu-01.iot.meethue.com"), FirstParty, "Signify N.V.", "manufacturer-domain:meethue.com"},
 		{with(hueBridge, "bridge.meethue.com"), FirstParty, "Signify N.V.", "manufacturer-domain:meethue.com"},
-		{with(tuyaPlug, "a3.tuyaeu.com"), PlatformParty, "Tuya Inc.", "platform:knowledge:tuyaeu.com"},
-		{with(hbnPlug, "m2.tuyaus.com"), PlatformParty, "Tuya Inc.", "platform:knowledge:tuyaus.com"},
-		{with(kasaBulb, "a3.tuyaus.com"), PlatformParty, "Tuya Inc.", "platform:knowledge:tuyaus.com"},
+		{with(tuyaPlug, "a3.tuyaeu.com"), PlatformParty, "Tuya", "platform:catalogue:Tuya"},
+		{with(hbnPlug, "m2.tuyaus.com"), PlatformParty, "Tuya", "platform:catalogue:Tuya"},
+		{with(kasaBulb, "a3.tuyaus.com"), PlatformParty, "Tuya", "platform:catalogue:Tuya"},
+		{with(tuyaPlug, "a1.iotbing.com"), PlatformParty, "Tuya", "platform:catalogue:Tuya"},
 		{with(roomba, "3.irobot.pool.ntp.org"), SupportParty, "NTP Pool Project", "support:ntp:pool.ntp.org"},
 		{with(espOnly, "0.pool.ntp.org"), SupportParty, "NTP Pool Project", "support:ntp:pool.ntp.org"},
 		{with(sonosOne, "d1.cloudfront.net"), SupportParty, "Amazon CloudFront", "support:cdn:cloudfront.net"},
@@ -106,7 +102,7 @@ func TestClassify(t *testing.T) {
 		{with(Input{DeviceName: "SmartThingsHub"}, "connectivity.smartthings.com"), FirstParty, "Samsung Electronics Co., Ltd.", "manufacturer-domain:smartthings.com"},
 		{with(Input{DeviceName: "SmartThingsOutlet", Manufacturer: "SmartThings"}, "dls.di.atlas.samsung.com"), FirstParty, "Samsung Electronics Co., Ltd.", "manufacturer-domain:samsung.com"},
 		{with(hueLight, "diag.meethue.com"), FirstParty, "Signify N.V.", "manufacturer-domain:meethue.com"},
-		{with(Input{DeviceName: "TuyaLight", Manufacturer: "Tuya"}, "m2.tuyaeu.com"), PlatformParty, "Tuya Inc.", "platform:knowledge:tuyaeu.com"},
+		{with(Input{DeviceName: "TuyaLight", Manufacturer: "Tuya"}, "m2.tuyaeu.com"), PlatformParty, "Tuya", "platform:catalogue:Tuya"},
 		{with(Input{DeviceName: "TapoLight"}, "us.pool.ntp.org"), SupportParty, "NTP Pool Project", "support:ntp:pool.ntp.org"},
 		{with(Input{DeviceName: "TapoLight"}, "s1b.time.edu.cn"), SupportParty, "CERNET", "support:ntp:time.edu.cn"},
 		{with(Input{DeviceName: "WeMoInsightSwitch2", Vendor: "Belkin International Inc."}, "api.xbcs.net"), FirstParty, "Belkin International, Inc.", "manufacturer-domain:xbcs.net"},
@@ -136,8 +132,9 @@ func TestClassifyWithoutPlatformCallback(t *testing.T) {
 		in   Input
 		want Verdict
 	}{
-		// Tuya stays Platform-party without the catalogue: the knowledge base marks it.
-		{with(tuyaPlug, "a3.tuyaeu.com"), Verdict{PlatformParty, "Tuya Inc.", "platform:knowledge:tuyaeu.com"}},
+		// Without the catalogue nothing is Platform-party: Tuya's names are
+		// its own devices' first party, like any manufacturer's.
+		{with(tuyaPlug, "a3.tuyaeu.com"), Verdict{FirstParty, "Tuya Inc.", "manufacturer-domain:tuyaeu.com"}},
 		// AWS IoT Core names fall back to generic cloud hosting.
 		{with(amazonPlug, "a1.iot.us-east-1.amazonaws.com"), Verdict{SupportParty, "Amazon Web Services", "support:cloud:amazonaws.com"}},
 		{with(hueLight, "ws.meethue.com"), Verdict{FirstParty, "Signify N.V.", "manufacturer-domain:meethue.com"}},

@@ -23,7 +23,6 @@ type KB struct {
 	manufacturers []*manufacturer
 	byAlias       map[string]*manufacturer // joined alias or name → manufacturer
 	chipVendors   [][]string
-	platformOps   suffixIndex[*manufacturer] // domains of manufacturers marked platform: true
 	support       suffixIndex[*supportEntry]
 	supportCerts  map[string]*supportEntry // orgKey → entry
 	trackerOrgs   suffixIndex[string]
@@ -36,7 +35,6 @@ type manufacturer struct {
 	name, organization string
 	parentName         string
 	parent             *manufacturer
-	platform           bool
 	aliases            []string
 	oui                [][]string
 	domains            []string
@@ -140,14 +138,10 @@ func copyIndex[V any](dst, src *suffixIndex[V]) {
 // entries were added or merged.
 func (kb *KB) link() error {
 	kb.byAlias = map[string]*manufacturer{}
-	kb.platformOps = suffixIndex[*manufacturer]{}
 	for _, m := range kb.manufacturers {
 		m.match = suffixIndex[struct{}]{}
 		for _, d := range m.domains {
 			m.match.add(d, struct{}{})
-			if m.platform {
-				kb.platformOps.add(d, m)
-			}
 		}
 		for _, key := range append([]string{joined(m.name)}, m.aliases...) {
 			if _, taken := kb.byAlias[key]; !taken && key != "" {

@@ -28,7 +28,6 @@ type manufacturerSp struct {
 	Name         string   `yaml:"name"`
 	Organization string   `yaml:"organization"`
 	Parent       string   `yaml:"parent"`
-	Platform     *bool    `yaml:"platform"`
 	Aliases      []string `yaml:"aliases"`
 	OUI          []string `yaml:"oui"`
 	Domains      []string `yaml:"domains"`
@@ -67,7 +66,7 @@ var supportCategories = []string{"cdn", "cloud", "ntp", "dns", "connectivity", "
 func (s *manufacturerSp) UnmarshalYAML(n *yaml.Node) error {
 	type plain manufacturerSp
 	s.line = n.Line
-	return decodeStrict(n, (*plain)(s), "name", "organization", "parent", "platform", "aliases", "oui", "domains", "cert_orgs", "source")
+	return decodeStrict(n, (*plain)(s), "name", "organization", "parent", "aliases", "oui", "domains", "cert_orgs", "source")
 }
 
 func (s *supportSp) UnmarshalYAML(n *yaml.Node) error {
@@ -198,9 +197,6 @@ func (b builder) manufacturers(spec *fileSpec) error {
 		}
 		if s.Parent != "" {
 			m.parentName = strings.TrimSpace(s.Parent)
-		}
-		if s.Platform != nil {
-			m.platform = *s.Platform
 		}
 		for _, a := range s.Aliases {
 			if k := joined(a); k != "" && !slices.Contains(m.aliases, k) {
