@@ -93,7 +93,7 @@ func observedFirstParty(cmd *cobra.Command, f *commonFlags, args []string, kb *k
 		return nil, err
 	}
 	org := strings.ToLower(kb.Organization(manufacturer))
-	p := out.Partial(destinations.Name).(*destinations.Partial)
+	p := out.Partial(destinations.Name).(*destinations.Partial).Final()
 	var found []string
 	for _, m := range []map[destinations.Key]*destinations.Counts{p.Flows, p.Pending} {
 		for k, c := range m {

@@ -10,6 +10,12 @@
 // whose address had no name yet are kept "pending" and named when the
 // partial is merged after the earlier files' partials (whose latest names
 // are exactly the names at the start of this file).
+//
+// A flow that spans rotated files (a long-lived MQTT or TLS connection) is
+// one flow, as in the merged capture: flows still open at the end of a file
+// are remembered (Carried), flows seen right from the start of the next
+// file are kept aside (Early), and the merge joins the two halves under
+// the key the flow had in the earlier file.
 package destinations
 
 import (
@@ -49,6 +55,8 @@ func (a Analysis) NewPartial(f engine.FileInfo) engine.Partial {
 		Flows:   map[Key]*Counts{},
 		Pending: map[Key]*Counts{},
 		Learned: map[LearnKey]*Learned{},
+		Carried: map[flow.Key]*Carried{},
+		Early:   map[flow.Key]*Early{},
 		file:    f,
 		loc:     loc,
 	}
@@ -110,11 +118,34 @@ type Partial struct {
 	Flows   map[Key]*Counts // named, or known to have no name
 	Pending map[Key]*Counts // no name yet in this run of files: named at merge
 	Learned map[LearnKey]*Learned
+	// Carried: flows still open when the last file ended, and where they
+	// were counted. Early: flows of the first file that began within the
+	// idle timeout of its first packet (not with a SYN), not yet counted:
+	// the previous file's partial decides whether they continue a flow.
+	Carried map[flow.Key]*Carried
+	Early   map[flow.Key]*Early
 
-	file  engine.FileInfo
-	loc   *time.Location
-	table *flow.Table[flowState]
-	done  bool
+	file      engine.FileInfo
+	loc       *time.Location
+	table     *flow.Table[flowState]
+	done      bool
+	started   bool  // a packet was seen
+	fileStart int64 // time of the file's first packet
+	ending    bool  // Finish is flushing the flows still open
+}
+
+// Carried is a flow open at the end of the last file.
+type Carried struct {
+	Key     Key
+	Pending bool  // Key is in Pending (no name yet)
+	Last    int64 // its last packet
+}
+
+// Early is a flow seen from the start of the first file, not yet counted.
+type Early struct {
+	Key     Key
+	Pending bool
+	Counts  Counts
 }
 
 // flowState is one live flow.
@@ -128,4 +159,5 @@ type flowState struct {
 	ownKnown   bool
 	cert       string
 	counts     Counts
+	early      bool // began near the file's start without a SYN: may continue a flow of the previous file
 }

@@ -3,6 +3,7 @@ package destinations
 import (
 	"time"
 
+	"github.com/iotlens/iotlens/internal/decode"
 	"github.com/iotlens/iotlens/internal/dissect/tls"
 	"github.com/iotlens/iotlens/internal/engine"
 	"github.com/iotlens/iotlens/internal/flow"
@@ -11,6 +12,9 @@ import (
 
 // Packet implements engine.Partial.
 func (p *Partial) Packet(ev *engine.Event) {
+	if !p.started {
+		p.started, p.fileStart = true, ev.Frame.Time
+	}
 	var st *flowState
 	if ev.HasFlow && ev.SrcLocal != ev.DstLocal { // LAN <-> Internet flows only
 		var created bool
@@ -59,6 +63,8 @@ func (p *Partial) startFlow(st *flowState, ev *engine.Event) {
 	st.month = p.month(ev.Frame.Time)
 	st.counts = Counts{Flows: 1, First: ev.Frame.Time}
 	st.start, st.startKnown = p.Names.Latest(st.remote)
+	opensTCP := pk.IPProto == 6 && pk.TCPFlags&(decode.TCPSyn|decode.TCPAck) == decode.TCPSyn
+	st.early = ev.Frame.Time-p.fileStart <= flowIdle && !opensTCP
 }
 
 // learn records a name: flow-own names (SNI, QUIC, HTTP, and the server
@@ -143,12 +149,35 @@ func addCapped(list []string, v string) []string {
 	return append(list, v)
 }
 
-// finishFlow moves an ended flow's counts under its key: named by its own
-// SNI/QUIC/Host, else by the name its address had at the start, else
-// pending until the earlier files' names are known.
-func (p *Partial) finishFlow(_ flow.Key, st *flowState) {
+// finishFlow moves an ended flow's counts under its key, remembers it as
+// carried when the file ends with it open, and keeps it aside when it may
+// continue a flow of the previous file.
+func (p *Partial) finishFlow(fk flow.Key, st *flowState) {
+	k, pending := st.key()
+	if p.ending {
+		p.Carried[fk] = &Carried{Key: k, Pending: pending, Last: st.counts.Last}
+	}
+	if st.early {
+		p.Early[fk] = &Early{Key: k, Pending: pending, Counts: st.counts}
+		return
+	}
+	p.count(k, pending, &st.counts)
+}
+
+// count adds c under k in Flows, or in Pending when k has no name yet.
+func (p *Partial) count(k Key, pending bool, c *Counts) {
+	if pending {
+		addCounts(p.Pending, k, c)
+	} else {
+		addCounts(p.Flows, k, c)
+	}
+}
+
+// key is where the flow is counted: its own SNI/QUIC/Host, else the name
+// its address had at the start, else the certificate name; pending (no
+// name yet) until the earlier files' names are known.
+func (st *flowState) key() (Key, bool) {
 	k := Key{Host: st.host, Month: st.month, Remote: st.remote}
-	target := p.Flows
 	switch {
 	case st.ownKnown:
 		k.Name, k.Source = st.own.Name, st.own.Source
@@ -158,9 +187,9 @@ func (p *Partial) finishFlow(_ flow.Key, st *flowState) {
 	case st.cert != "":
 		k.Name, k.Source = st.cert, names.Cert
 	default:
-		target = p.Pending
+		return k, true
 	}
-	addCounts(target, k, &st.counts)
+	return k, false
 }
 
 func addCounts(m map[Key]*Counts, k Key, c *Counts) {
@@ -207,7 +236,9 @@ func (dst *Counts) add(c *Counts) {
 // from a shard file (its flows were closed before it was saved).
 func (p *Partial) Finish() {
 	if !p.done && p.table != nil {
+		p.ending = true
 		p.table.Flush()
+		p.ending = false
 	}
 	p.done = true
 }
@@ -217,14 +248,20 @@ func (p *Partial) Merge(next engine.Partial) {
 	o := next.(*Partial)
 	p.Finish()
 	o.Finish()
+	p.joinEarly(o)
 	for k, c := range o.Pending {
-		if e, ok := p.Names.Latest(k.Remote); ok {
-			named := k
-			named.Name, named.Source, named.QType = e.Name, e.Source, e.QType
-			c.Aliases = e.Aliases
-			addCounts(p.Flows, named, c)
+		if named, ok := p.resolve(k); ok {
+			c.Aliases = named.aliases
+			addCounts(p.Flows, named.Key, c)
 		} else {
 			addCounts(p.Pending, k, c)
+		}
+	}
+	for _, c := range o.Carried {
+		if c.Pending {
+			if named, ok := p.resolve(c.Key); ok {
+				c.Key, c.Pending = named.Key, false
+			}
 		}
 	}
 	for k, c := range o.Flows {
@@ -241,11 +278,51 @@ func (p *Partial) Merge(next engine.Partial) {
 		mine.First = min(mine.First, l.First)
 	}
 	p.Names.Extend(o.Names)
+	p.Carried = o.Carried
+}
+
+// joinEarly settles o's early flows: one that continues a flow p carried
+// (same 5-tuple, within the idle timeout) adds its packets to that flow's
+// key without counting a new flow, and o's carried entry for it points
+// there too; any other is a flow of its own, counted in o.
+func (p *Partial) joinEarly(o *Partial) {
+	for fk, e := range o.Early {
+		c, ok := p.Carried[fk]
+		if !ok || e.Counts.First-c.Last > flowIdle {
+			o.count(e.Key, e.Pending, &e.Counts)
+			continue
+		}
+		e.Counts.Flows = 0
+		p.count(c.Key, c.Pending, &e.Counts)
+		if oc, ok := o.Carried[fk]; ok {
+			oc.Key, oc.Pending = c.Key, c.Pending
+		}
+	}
+	o.Early = map[flow.Key]*Early{}
+}
+
+type resolved struct {
+	Key
+	aliases []string
+}
+
+// resolve names a pending key with the latest name of its address in p.
+func (p *Partial) resolve(k Key) (resolved, bool) {
+	e, ok := p.Names.Latest(k.Remote)
+	if !ok {
+		return resolved{}, false
+	}
+	k.Name, k.Source, k.QType = e.Name, e.Source, e.QType
+	return resolved{k, e.Aliases}, true
 }
 
 // Final returns the merged aggregate with every flow closed: call it on the
 // result of a run before reading Flows and Pending.
 func (p *Partial) Final() *Partial {
 	p.Finish()
+	for _, e := range p.Early { // the first file's: nothing came before
+		p.count(e.Key, e.Pending, &e.Counts)
+	}
+	p.Early = map[flow.Key]*Early{}
 	return p
 }
