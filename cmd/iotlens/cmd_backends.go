@@ -74,14 +74,19 @@ func (f *datasetFlags) register(cmd *cobra.Command) {
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no warnings or closing line on stderr")
 }
 
+// loadCatalogue is the built-in catalogue, extended by file when one is given.
+func loadCatalogue(file string) (*backends.Catalogue, error) {
+	if file == "" {
+		return backends.Default(), nil
+	}
+	return backends.Load(file)
+}
+
 // prepare loads the catalogue and expands the inputs.
 func (f *datasetFlags) prepare(args []string) (*backends.Catalogue, []string, error) {
-	cat := backends.Default()
-	if f.catalogue != "" {
-		var err error
-		if cat, err = backends.Load(f.catalogue); err != nil {
-			return nil, nil, err
-		}
+	cat, err := loadCatalogue(f.catalogue)
+	if err != nil {
+		return nil, nil, err
 	}
 	files, err := backends.DatasetFiles(args)
 	if err != nil {
@@ -109,6 +114,39 @@ func (f *datasetFlags) warner(w io.Writer) (func(string), func(total int)) {
 		}
 	}
 	return warn, summary
+}
+
+// dataset is what differs between the dataset subcommands; run does the
+// steps they share around it. R is the miner's result.
+type dataset[R any] struct {
+	mine     func(cat *backends.Catalogue, files []string, warn func(string)) (R, error)
+	warnings func(R) int
+	table    func(io.Writer, R) error
+	closing  func(res R, elapsed time.Duration) string // the closing line on stderr, after "iotlens: "
+	write    func(dir string, res R) ([]string, error)
+}
+
+// run mines the files named by args, prints the warnings, the table and
+// the closing line, and writes the output files.
+func (d dataset[R]) run(cmd *cobra.Command, f *datasetFlags, args []string) error {
+	cat, files, err := f.prepare(args)
+	if err != nil {
+		return err
+	}
+	warn, summary := f.warner(cmd.ErrOrStderr())
+	start := time.Now()
+	res, err := d.mine(cat, files, warn)
+	if err != nil {
+		return err
+	}
+	summary(d.warnings(res))
+	if err := d.table(cmd.OutOrStdout(), res); err != nil {
+		return err
+	}
+	if !f.quiet {
+		fmt.Fprintf(cmd.ErrOrStderr(), "iotlens: %s\n", d.closing(res, time.Since(start)))
+	}
+	return f.finish(cmd, d.warnings(res), func(dir string) ([]string, error) { return d.write(dir, res) })
 }
 
 func (f *datasetFlags) finish(cmd *cobra.Command, warnings int, write func(dir string) ([]string, error)) error {
@@ -153,27 +191,19 @@ and damaged lines are warnings (exit code 3 with --strict).`,
   iotlens backends dnsdb --catalogue my-providers.yaml export.ndjson.zst`,
 		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cat, files, err := f.prepare(args)
-			if err != nil {
-				return err
-			}
-			warn, summary := f.warner(cmd.ErrOrStderr())
-			start := time.Now()
-			res, err := dnsdb.Mine(cmd.Context(), files, dnsdb.Options{Catalogue: cat, MaxPasses: passes, Warn: warn})
-			if err != nil {
-				return err
-			}
-			summary(res.WarningCount)
-			if err := dnsdbTable(cmd.OutOrStdout(), res); err != nil {
-				return err
-			}
-			if !f.quiet {
-				el := time.Since(start)
-				fmt.Fprintf(cmd.ErrOrStderr(), "iotlens: %d files, %d records, %d attributed, %d bytes, %d passes, %d CNAME targets to query, %d warnings, %s (%.0f MB/s)\n",
-					res.Files, res.Records, res.Attributed, res.Bytes, res.Passes, len(res.NextQueries), res.WarningCount,
-					pipeline.Elapsed(el), float64(res.Bytes)/1e6/max(el.Seconds(), 1e-9))
-			}
-			return f.finish(cmd, res.WarningCount, func(dir string) ([]string, error) { return dnsdb.WriteFiles(dir, res) })
+			return dataset[*dnsdb.Result]{
+				mine: func(cat *backends.Catalogue, files []string, warn func(string)) (*dnsdb.Result, error) {
+					return dnsdb.Mine(cmd.Context(), files, dnsdb.Options{Catalogue: cat, MaxPasses: passes, Warn: warn})
+				},
+				warnings: func(res *dnsdb.Result) int { return res.WarningCount },
+				table:    dnsdbTable,
+				closing: func(res *dnsdb.Result, el time.Duration) string {
+					return fmt.Sprintf("%d files, %d records, %d attributed, %d bytes, %d passes, %d CNAME targets to query, %d warnings, %s (%.0f MB/s)",
+						res.Files, res.Records, res.Attributed, res.Bytes, res.Passes, len(res.NextQueries), res.WarningCount,
+						pipeline.Elapsed(el), float64(res.Bytes)/1e6/max(el.Seconds(), 1e-9))
+				},
+				write: dnsdb.WriteFiles,
+			}.run(cmd, &f, args)
 		},
 	}
 	f.register(cmd)
@@ -183,12 +213,19 @@ and damaged lines are warnings (exit code 3 with --strict).`,
 
 func dnsdbTable(w io.Writer, res *dnsdb.Result) error {
 	header := []string{"PROVIDER", "KIND", "DOMAINS", "IPV4", "IPV6", "REGIONS", "RECORDS", "FIRST SEEN", "LAST SEEN", "TO QUERY"}
-	var rows [][]string
-	for i := range res.Providers {
-		p := &res.Providers[i]
-		rows = append(rows, []string{p.Provider, p.Kind, backendsItoa(p.Domains), backendsItoa(p.IPv4), backendsItoa(p.IPv6),
+	return providersTable(w, header, res.Providers, func(p *dnsdb.ProviderRow) []string {
+		return []string{p.Provider, p.Kind, backendsItoa(p.Domains), backendsItoa(p.IPv4), backendsItoa(p.IPv6),
 			strings.Join(p.Regions, " "), backendsItoa(p.Records), backends.FormatMillis(p.FirstSeen),
-			backends.FormatMillis(p.LastSeen), backendsItoa(p.Pending)})
+			backends.FormatMillis(p.LastSeen), backendsItoa(p.Pending)}
+	})
+}
+
+// providersTable prints a dataset result's providers, one row each, as both
+// dataset subcommands do on standard output.
+func providersTable[P any](w io.Writer, header []string, providers []P, row func(*P) []string) error {
+	var rows [][]string
+	for i := range providers {
+		rows = append(rows, row(&providers[i]))
 	}
 	return output.Table(w, header, rows, 60)
 }
@@ -216,25 +253,18 @@ Outputs (-o DIR): censys_providers, censys_hosts and censys_certificates as .csv
   iotlens backends censys certificates.json.gz`,
 		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cat, files, err := f.prepare(args)
-			if err != nil {
-				return err
-			}
-			warn, summary := f.warner(cmd.ErrOrStderr())
-			start := time.Now()
-			res, err := censys.Mine(cmd.Context(), files, censys.Options{Catalogue: cat, Warn: warn})
-			if err != nil {
-				return err
-			}
-			summary(res.WarningCount)
-			if err := censysTable(cmd.OutOrStdout(), res); err != nil {
-				return err
-			}
-			if !f.quiet {
-				fmt.Fprintf(cmd.ErrOrStderr(), "iotlens: %d files, %d lines, %d certificates, %d attributed, %d bytes, %d warnings, %s\n",
-					res.Files, res.Lines, res.Certs, res.Matched, res.Bytes, res.WarningCount, pipeline.Elapsed(time.Since(start)))
-			}
-			return f.finish(cmd, res.WarningCount, func(dir string) ([]string, error) { return censys.WriteFiles(dir, res) })
+			return dataset[*censys.Result]{
+				mine: func(cat *backends.Catalogue, files []string, warn func(string)) (*censys.Result, error) {
+					return censys.Mine(cmd.Context(), files, censys.Options{Catalogue: cat, Warn: warn})
+				},
+				warnings: func(res *censys.Result) int { return res.WarningCount },
+				table:    censysTable,
+				closing: func(res *censys.Result, el time.Duration) string {
+					return fmt.Sprintf("%d files, %d lines, %d certificates, %d attributed, %d bytes, %d warnings, %s",
+						res.Files, res.Lines, res.Certs, res.Matched, res.Bytes, res.WarningCount, pipeline.Elapsed(el))
+				},
+				write: censys.WriteFiles,
+			}.run(cmd, &f, args)
 		},
 	}
 	f.register(cmd)
@@ -243,17 +273,14 @@ Outputs (-o DIR): censys_providers, censys_hosts and censys_certificates as .csv
 
 func censysTable(w io.Writer, res *censys.Result) error {
 	header := []string{"PROVIDER", "KIND", "IPS", "PORTS", "CERTIFICATES", "NAMES", "REGIONS", "VALID FROM", "VALID TO", "SNAPSHOTS"}
-	var rows [][]string
-	for i := range res.Providers {
-		p := &res.Providers[i]
+	return providersTable(w, header, res.Providers, func(p *censys.ProviderRow) []string {
 		snapshots := p.FirstSnapshot
 		if p.LastSnapshot != p.FirstSnapshot {
 			snapshots += " .. " + p.LastSnapshot
 		}
-		rows = append(rows, []string{p.Provider, p.Kind, backendsItoa(p.IPs), strings.Join(p.Ports, " "), backendsItoa(p.Certificates),
-			backendsItoa(p.CertNames), strings.Join(p.Regions, " "), p.NotBefore, p.NotAfter, snapshots})
-	}
-	return output.Table(w, header, rows, 60)
+		return []string{p.Provider, p.Kind, backendsItoa(p.IPs), strings.Join(p.Ports, " "), backendsItoa(p.Certificates),
+			backendsItoa(p.CertNames), strings.Join(p.Regions, " "), p.NotBefore, p.NotAfter, snapshots}
+	})
 }
 
 func newBackendsCatalogueCmd() *cobra.Command {
@@ -269,12 +296,9 @@ match are errors with their line). --rules lists every rule with its suffixes an
   iotlens backends catalogue --rules --catalogue my-providers.yaml`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cat := backends.Default()
-			if file != "" {
-				var err error
-				if cat, err = backends.Load(file); err != nil {
-					return err
-				}
+			cat, err := loadCatalogue(file)
+			if err != nil {
+				return err
 			}
 			if rules {
 				return catalogueRules(cmd.OutOrStdout(), cat)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/iotlens/iotlens/internal/analysis/backendusage"
 	"github.com/iotlens/iotlens/internal/analysis/destinations"
-	"github.com/iotlens/iotlens/internal/backends"
 	"github.com/iotlens/iotlens/internal/engine"
 	"github.com/iotlens/iotlens/internal/output"
 	"github.com/iotlens/iotlens/internal/pipeline"
@@ -34,12 +33,9 @@ func init() {
 			if err := f.checkFormat("table", "csv", "json"); err != nil {
 				return err
 			}
-			cat := backends.Default()
-			if catalogue != "" {
-				var err error
-				if cat, err = backends.Load(catalogue); err != nil {
-					return err
-				}
+			cat, err := loadCatalogue(catalogue)
+			if err != nil {
+				return err
 			}
 			opts := f.pipelineOptions(cmd, args)
 			opts.Analyses = []engine.Analysis{destinations.Analysis{}}

@@ -196,6 +196,26 @@ func (r *reader) budgetProblem(n *yaml.Node, path string) {
 	}
 }
 
+// mapping follows aliases in v and returns it when it is a mapping. A null
+// value (the key written with nothing after it) is an empty section, so it
+// returns false without a problem; anything else that is not a mapping is
+// reported with the message want.
+func (r *reader) mapping(v *yaml.Node, path, want string) (*yaml.Node, bool) {
+	v = r.deref(v)
+	if v == nil {
+		r.budgetProblem(v, path)
+		return nil, false
+	}
+	if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!null" {
+		return nil, false
+	}
+	if v.Kind != yaml.MappingNode {
+		r.problem(v, path, "%s", want)
+		return nil, false
+	}
+	return v, true
+}
+
 func join(path, key string) string {
 	if path == "" {
 		return key
@@ -357,16 +377,8 @@ func (r *reader) deviceField(d *DeviceInfo, k, val *yaml.Node, s Scalar, path st
 // entries reads a mapping of named policies, groups and includes.
 // Placeholders (empty values) are allowed only under patterns.
 func (r *reader) entries(v *yaml.Node, path string, placeholders bool) []Entry {
-	v = r.deref(v)
-	if v == nil {
-		r.budgetProblem(v, path)
-		return nil
-	}
-	if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!null" {
-		return nil
-	}
-	if v.Kind != yaml.MappingNode {
-		r.problem(v, path, "expected a mapping of named policies")
+	v, ok := r.mapping(v, path, "expected a mapping of named policies")
+	if !ok {
 		return nil
 	}
 	var out []Entry
@@ -635,16 +647,8 @@ func (r *reader) activity(v *yaml.Node, path string) []Field {
 }
 
 func (r *reader) interactions(v *yaml.Node, path string) []Interaction {
-	v = r.deref(v)
-	if v == nil {
-		r.budgetProblem(v, path)
-		return nil
-	}
-	if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!null" {
-		return nil
-	}
-	if v.Kind != yaml.MappingNode {
-		r.problem(v, path, "interactions must be a mapping of named interactions")
+	v, ok := r.mapping(v, path, "interactions must be a mapping of named interactions")
+	if !ok {
 		return nil
 	}
 	var out []Interaction

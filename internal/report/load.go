@@ -148,30 +148,17 @@ func parseSummaryCSV(r io.Reader) ([]Device, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []Device
-	for {
-		ok, err := t.next()
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return out, nil
-		}
+	return readRows(t, func() (Device, error) {
 		d := Device{Name: t.str("device"), Vendor: t.str("vendor"), Role: t.str("role"),
 			MACs: strings.Fields(t.str("macs")), IPs: strings.Fields(t.str("ips")),
 			FirstSeen: t.str("first_seen"), LastSeen: t.str("last_seen"),
 			TopProtocols: strings.Fields(t.str("top_protocols")), Warnings: splitNonEmpty(t.str("warnings"), "; ")}
-		for _, n := range []struct {
-			col string
-			dst *int64
-		}{{"packets", &d.Packets}, {"bytes", &d.Bytes}, {"tx_packets", &d.TxPackets}, {"tx_bytes", &d.TxBytes},
-			{"rx_packets", &d.RxPackets}, {"rx_bytes", &d.RxBytes}, {"lan_bytes", &d.LANBytes}, {"wan_bytes", &d.WANBytes}} {
-			if *n.dst, err = t.int(n.col); err != nil {
-				return nil, err
-			}
-		}
-		out = append(out, d)
-	}
+		err := t.ints(intCol{"packets", &d.Packets}, intCol{"bytes", &d.Bytes},
+			intCol{"tx_packets", &d.TxPackets}, intCol{"tx_bytes", &d.TxBytes},
+			intCol{"rx_packets", &d.RxPackets}, intCol{"rx_bytes", &d.RxBytes},
+			intCol{"lan_bytes", &d.LANBytes}, intCol{"wan_bytes", &d.WANBytes})
+		return d, err
+	})
 }
 
 // parseDestinationsCSV reads destinations.csv (`iotlens destinations`).
@@ -180,28 +167,14 @@ func parseDestinationsCSV(r io.Reader) ([]DestinationRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []DestinationRow
-	for {
-		ok, err := t.next()
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return out, nil
-		}
+	return readRows(t, func() (DestinationRow, error) {
 		d := DestinationRow{Device: t.str("device"), Month: t.str("month"), Domain: t.str("domain"),
 			Party: t.str("category"), Organization: t.str("organization"), Country: t.str("country"),
 			Rule: t.str("rule"), NameSource: t.str("name_source")}
-		for _, n := range []struct {
-			col string
-			dst *int64
-		}{{"bytes_up", &d.BytesUp}, {"bytes_down", &d.BytesDown}, {"flows", &d.Flows}, {"packets", &d.Packets}} {
-			if *n.dst, err = t.int(n.col); err != nil {
-				return nil, err
-			}
-		}
-		out = append(out, d)
-	}
+		err := t.ints(intCol{"bytes_up", &d.BytesUp}, intCol{"bytes_down", &d.BytesDown},
+			intCol{"flows", &d.Flows}, intCol{"packets", &d.Packets})
+		return d, err
+	})
 }
 
 func splitNonEmpty(s, sep string) []string {
@@ -265,6 +238,45 @@ func (t *table) str(col string) string {
 		return t.rec[i]
 	}
 	return ""
+}
+
+// readRows turns each remaining record of t into a T with row, which reads
+// the current record through t; the first error stops it.
+func readRows[T any](t *table, row func() (T, error)) ([]T, error) {
+	var out []T
+	for {
+		ok, err := t.next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return out, nil
+		}
+		v, err := row()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+}
+
+// intCol is a count column and the field its value goes into.
+type intCol struct {
+	name string
+	dst  *int64
+}
+
+// ints parses the count columns of the current record into their fields,
+// in order; the first bad cell stops it.
+func (t *table) ints(cols ...intCol) error {
+	for _, c := range cols {
+		v, err := t.int(c.name)
+		if err != nil {
+			return err
+		}
+		*c.dst = v
+	}
+	return nil
 }
 
 // int parses a count; an absent column or empty cell is 0.

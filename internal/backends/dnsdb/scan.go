@@ -134,10 +134,7 @@ func (s *Scanner) object(rec *Record, top bool) error {
 	if s.i >= len(s.b) || s.b[s.i] != '{' {
 		return errSyntax
 	}
-	s.i++
-	s.ws()
-	if s.i < len(s.b) && s.b[s.i] == '}' {
-		s.i++
+	if s.enter('}') {
 		return nil
 	}
 	for {
@@ -146,12 +143,9 @@ func (s *Scanner) object(rec *Record, top bool) error {
 		if err != nil {
 			return err
 		}
-		s.ws()
-		if s.i >= len(s.b) || s.b[s.i] != ':' {
-			return errSyntax
+		if err := s.colon(); err != nil {
+			return err
 		}
-		s.i++
-		s.ws()
 		if err := s.member(rec, key, top); err != nil {
 			return err
 		}
@@ -264,11 +258,8 @@ func (s *Scanner) rdata(rec *Record) error {
 	default:
 		return s.skip()
 	}
-	s.i++
 	rec.RData = rec.RData[:0]
-	s.ws()
-	if s.i < len(s.b) && s.b[s.i] == ']' {
-		s.i++
+	if s.enter(']') {
 		return nil
 	}
 	for {
@@ -510,10 +501,7 @@ func (s *Scanner) skipContainer() error {
 	if obj {
 		close = '}'
 	}
-	s.i++
-	s.ws()
-	if s.i < len(s.b) && s.b[s.i] == close {
-		s.i++
+	if s.enter(close) {
 		return nil
 	}
 	for {
@@ -522,28 +510,15 @@ func (s *Scanner) skipContainer() error {
 			if _, err := s.str(); err != nil {
 				return err
 			}
-			s.ws()
-			if s.i >= len(s.b) || s.b[s.i] != ':' {
-				return errSyntax
+			if err := s.colon(); err != nil {
+				return err
 			}
-			s.i++
-			s.ws()
 		}
 		if err := s.skip(); err != nil {
 			return err
 		}
-		s.ws()
-		if s.i >= len(s.b) {
-			return errSyntax
-		}
-		switch s.b[s.i] {
-		case ',':
-			s.i++
-		case close:
-			s.i++
-			return nil
-		default:
-			return errSyntax
+		if done, err := s.afterElement(close); err != nil || done {
+			return err
 		}
 	}
 }
@@ -557,6 +532,32 @@ func (s *Scanner) literal(lit string) error {
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// enter steps past a container's opening bracket and the white space after
+// it, and reports whether the container is empty, reading its closing
+// bracket too in that case. Small enough to inline: it runs once per object
+// and array.
+func (s *Scanner) enter(closing byte) (empty bool) {
+	s.i++
+	s.ws()
+	if s.i < len(s.b) && s.b[s.i] == closing {
+		s.i++
+		return true
+	}
+	return false
+}
+
+// colon reads the ':' between an object's key and its value, and the white
+// space around it. Small enough to inline: it runs once per member.
+func (s *Scanner) colon() error {
+	s.ws()
+	if s.i >= len(s.b) || s.b[s.i] != ':' {
+		return errSyntax
+	}
+	s.i++
+	s.ws()
+	return nil
+}
 
 // afterElement reads what follows an object member or array element: a
 // comma (more to come) or the closing bracket (done).
