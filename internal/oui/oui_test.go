@@ -261,3 +261,13 @@ func FuzzParseRegistry(f *testing.F) {
 		r.lookup([6]byte{0x00, 0x11, 0x22, 0x33, 0x44, 0x55})
 	})
 }
+
+// BenchmarkLoad measures decoding the embedded registry, which every
+// command that reads an inventory pays once at start.
+func BenchmarkLoad(b *testing.B) {
+	for b.Loop() {
+		if _, err := parseRegistry(bytes.NewReader(registryGz)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
