@@ -367,9 +367,10 @@ func (s *Scanner) escaped(start int) ([]byte, error) {
 				return nil, errors.New("bad \\u escape")
 			}
 			if utf16.IsSurrogate(r) {
-				// A surrogate pair is two escapes; a lone half becomes
-				// U+FFFD, as encoding/json does.
-				if r2, ok := s.peekLowSurrogate(); ok {
+				// A surrogate pair is two escapes, high then low; a lone
+				// half (a low one first included) becomes U+FFFD, as
+				// encoding/json does.
+				if r2, ok := s.peekLowSurrogate(); ok && r < 0xdc00 {
 					r = utf16.DecodeRune(r, r2)
 					s.i += 6
 				} else {
