@@ -50,13 +50,14 @@ else from packet time, in UTC unless --tz is given.`,
 			if err != nil {
 				return usageError{fmt.Errorf("--tz %q: %w", tz, err)}
 			}
-			enr, err := newEnricher(cmd, &f)
-			if err != nil {
-				return err
-			}
+			ctx, enrichment := inBackground(cmd.Context(), func() (destinations.Enricher, error) { return newEnricher(cmd, &f) })
 			opts := f.pipelineOptions(cmd, args)
 			opts.Analyses = []engine.Analysis{destinations.Analysis{Location: loc}}
-			out, err := pipeline.Run(cmd.Context(), opts)
+			out, err := pipeline.Run(ctx, opts)
+			enr, enrErr := enrichment()
+			if enrErr != nil {
+				return enrErr
+			}
 			if err != nil || out.Sharded {
 				return err
 			}

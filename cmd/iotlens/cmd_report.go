@@ -59,13 +59,14 @@ and destinations/destinations.csv or destinations.csv) and written to -o (defaul
 			if err != nil {
 				return usageError{fmt.Errorf("--tz %q: %w", tz, err)}
 			}
-			enr, err := newEnricher(cmd, &f)
-			if err != nil {
-				return err
-			}
+			ctx, enrichment := inBackground(cmd.Context(), func() (destinations.Enricher, error) { return newEnricher(cmd, &f) })
 			opts := f.pipelineOptions(cmd, args)
 			opts.Analyses = reportAnalyses(loc)
-			out, err := pipeline.Run(cmd.Context(), opts)
+			out, err := pipeline.Run(ctx, opts)
+			enr, enrErr := enrichment()
+			if enrErr != nil {
+				return enrErr
+			}
 			if err != nil || out.Sharded {
 				return err
 			}

@@ -115,3 +115,25 @@ func synthCapture(t *testing.T, dir, name string, opts synth.Options) string {
 	}
 	return path
 }
+
+// TestBadEnrichmentFileStopsThePass: the enrichment is built while the
+// pass runs; a broken --overrides or --backends file must still be the
+// error reported (naming the file), and nothing is written.
+func TestBadEnrichmentFileStopsThePass(t *testing.T) {
+	dir := t.TempDir()
+	capPath := synthCapture(t, dir, "home.pcap", synth.Options{Devices: 4, TargetBytes: 20e6, Seed: 5})
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("manufacturers: [ {name: X, colour: red} ]\n"), 0o644)
+	for _, cmd := range []string{"destinations", "report"} {
+		for _, flag := range []string{"--overrides", "--backends"} {
+			out := filepath.Join(dir, cmd+flag)
+			_, stderr, code := run(t, cmd, "-q", flag, bad, "-o", out, capPath)
+			if code != exitError || !strings.Contains(stderr, "bad.yaml") {
+				t.Errorf("%s %s: exit %d, stderr %q; want exit %d naming bad.yaml", cmd, flag, code, stderr, exitError)
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Errorf("%s %s: %s written despite the error", cmd, flag, out)
+			}
+		}
+	}
+}
