@@ -139,6 +139,10 @@ type Carried struct {
 	Key     Key
 	Pending bool  // Key is in Pending (no name yet)
 	Last    int64 // its last packet
+	// InEarly: the flow is the one in Early under the same 5-tuple (it ran
+	// from the first file's start to the last file's end), so where it is
+	// counted is not known yet; Key and Pending are unused.
+	InEarly bool
 }
 
 // Early is a flow seen from the start of the first file, not yet counted.

@@ -154,10 +154,12 @@ func addCapped(list []string, v string) []string {
 // continue a flow of the previous file.
 func (p *Partial) finishFlow(fk flow.Key, st *flowState) {
 	k, pending := st.key()
+	_, taken := p.Early[fk] // an earlier flow on this 5-tuple is the only possible continuation
+	early := st.early && !taken
 	if p.ending {
-		p.Carried[fk] = &Carried{Key: k, Pending: pending, Last: st.counts.Last}
+		p.Carried[fk] = &Carried{Key: k, Pending: pending, Last: st.counts.Last, InEarly: early}
 	}
-	if st.early {
+	if early {
 		p.Early[fk] = &Early{Key: k, Pending: pending, Counts: st.counts}
 		return
 	}
@@ -248,6 +250,11 @@ func (p *Partial) Merge(next engine.Partial) {
 	o := next.(*Partial)
 	p.Finish()
 	o.Finish()
+	for _, c := range o.Carried { // o's open flows, named as their rows are below
+		if c.Pending && !c.InEarly {
+			c.Key, c.Pending = p.resolveKey(c.Key)
+		}
+	}
 	p.joinEarly(o)
 	for k, c := range o.Pending {
 		if named, ok := p.resolve(k); ok {
@@ -255,13 +262,6 @@ func (p *Partial) Merge(next engine.Partial) {
 			addCounts(p.Flows, named.Key, c)
 		} else {
 			addCounts(p.Pending, k, c)
-		}
-	}
-	for _, c := range o.Carried {
-		if c.Pending {
-			if named, ok := p.resolve(c.Key); ok {
-				c.Key, c.Pending = named.Key, false
-			}
 		}
 	}
 	for k, c := range o.Flows {
@@ -281,24 +281,51 @@ func (p *Partial) Merge(next engine.Partial) {
 	p.Carried = o.Carried
 }
 
-// joinEarly settles o's early flows: one that continues a flow p carried
-// (same 5-tuple, within the idle timeout) adds its packets to that flow's
-// key without counting a new flow, and o's carried entry for it points
-// there too; any other is a flow of its own, counted in o.
+// joinEarly settles o's early flows. One that continues a flow p carried
+// (same 5-tuple, within the idle timeout) adds its packets to that flow
+// without counting a new one: under the flow's key, or to p's own early
+// flow when the flow ran through all of p; o's carried entry for it then
+// points there too. Any other early flow is a flow of its own, counted in o.
 func (p *Partial) joinEarly(o *Partial) {
 	for fk, e := range o.Early {
+		oc := o.Carried[fk]
+		if oc != nil && !oc.InEarly {
+			oc = nil // a later flow on the same 5-tuple, already counted
+		}
 		c, ok := p.Carried[fk]
+		if ok && c.InEarly && p.Early[fk] == nil {
+			ok = false // cannot happen: an InEarly entry comes with its Early
+		}
 		if !ok || e.Counts.First-c.Last > flowIdle {
-			o.count(e.Key, e.Pending, &e.Counts)
+			o.count(e.Key, e.Pending, &e.Counts) // pending: named by the merge like o's other rows
+			if oc != nil {
+				oc.Key, oc.Pending, oc.InEarly = e.Key, e.Pending, false
+				if e.Pending {
+					oc.Key, oc.Pending = p.resolveKey(e.Key)
+				}
+			}
 			continue
 		}
 		e.Counts.Flows = 0
-		p.count(c.Key, c.Pending, &e.Counts)
-		if oc, ok := o.Carried[fk]; ok {
-			oc.Key, oc.Pending = c.Key, c.Pending
+		if c.InEarly {
+			p.Early[fk].Counts.add(&e.Counts)
+		} else {
+			p.count(c.Key, c.Pending, &e.Counts)
+		}
+		if oc != nil {
+			oc.Key, oc.Pending, oc.InEarly = c.Key, c.Pending, c.InEarly
 		}
 	}
 	o.Early = map[flow.Key]*Early{}
+}
+
+// resolveKey names a pending key as the merge names pending rows; it
+// stays pending when its address has no name yet.
+func (p *Partial) resolveKey(k Key) (Key, bool) {
+	if r, ok := p.resolve(k); ok {
+		return r.Key, false
+	}
+	return k, true
 }
 
 type resolved struct {

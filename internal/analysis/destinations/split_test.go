@@ -62,8 +62,31 @@ type rowTotals struct{ Flows, Packets, BytesUp, BytesDown int64 }
 
 func destinationRows(t *testing.T, inputs []string, devices string, workers int) map[string]rowTotals {
 	t.Helper()
-	out, err := pipeline.Run(context.Background(), pipeline.Options{Inputs: inputs, Workers: workers, Quiet: true, Stderr: io.Discard,
-		DevicesFile: devices, Analyses: []engine.Analysis{destinations.Analysis{}}})
+	return rowsOf(t, pipeline.Options{Inputs: inputs, Workers: workers, DevicesFile: devices})
+}
+
+// shardedRows runs the files as n shards, each saved to a shard file, and
+// merges the shard files as `iotlens merge` does.
+func shardedRows(t *testing.T, inputs []string, devices string, n int) map[string]rowTotals {
+	t.Helper()
+	dir := t.TempDir()
+	var shards []string
+	for k := range n {
+		path := filepath.Join(dir, fmt.Sprintf("part-%d.iotl", k))
+		opts := pipeline.Options{Inputs: inputs, DevicesFile: devices, Shard: fmt.Sprintf("%d/%d", k, n), ShardOut: path,
+			Quiet: true, Stderr: io.Discard, Analyses: []engine.Analysis{destinations.Analysis{}}}
+		if _, err := pipeline.Run(context.Background(), opts); err != nil {
+			t.Fatal(err)
+		}
+		shards = append(shards, path)
+	}
+	return rowsOf(t, pipeline.Options{FromShards: shards, DevicesFile: devices})
+}
+
+func rowsOf(t *testing.T, opts pipeline.Options) map[string]rowTotals {
+	t.Helper()
+	opts.Quiet, opts.Stderr, opts.Analyses = true, io.Discard, []engine.Analysis{destinations.Analysis{}}
+	out, err := pipeline.Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,20 +120,26 @@ func TestRotatedFilesCountFlowsOnce(t *testing.T) {
 	want := destinationRows(t, []string{whole}, devices, 1)
 	for _, n := range []int{2, 7} {
 		parts := rotate(t, buf.Bytes(), t.TempDir(), n, truth.Packets)
-		for _, workers := range []int{1, 3} {
-			got := destinationRows(t, parts, devices, workers)
+		runs := map[string]map[string]rowTotals{
+			"-j 1":     destinationRows(t, parts, devices, 1),
+			"-j 3":     destinationRows(t, parts, devices, 3),
+			"2 shards": shardedRows(t, parts, devices, 2),
+		}
+		if n == 7 {
+			runs["3 shards"] = shardedRows(t, parts, devices, 3)
+		}
+		for how, got := range runs {
 			if !reflect.DeepEqual(got, want) {
 				for k, w := range want {
 					if got[k] != w {
-						t.Errorf("%d files, -j %d: %s = %+v, want %+v", n, workers, k, got[k], w)
+						t.Errorf("%d files, %s: %s = %+v, want %+v", n, how, k, got[k], w)
 					}
 				}
 				for k := range got {
 					if _, ok := want[k]; !ok {
-						t.Errorf("%d files, -j %d: extra row %s", n, workers, k)
+						t.Errorf("%d files, %s: extra row %s", n, how, k)
 					}
 				}
-				t.FailNow()
 			}
 		}
 	}
@@ -118,16 +147,22 @@ func TestRotatedFilesCountFlowsOnce(t *testing.T) {
 	for _, r := range want {
 		flows += r.Flows
 	}
-	t.Logf("%d destinations, %d flows: identical from 1, 2 and 7 files", len(want), flows)
+	t.Logf("%d destinations, %d flows: identical from 1, 2 and 7 files, with -j 1 and 3 and in 2 and 3 shards", len(want), flows)
 }
 
-// TestMADEARunEqualsMergedCapture: the 11 rotated files of the MADEA run
-// and the same frames merged into one capture give the same destinations,
-// flow counts included (long-lived TLS connections cross the cuts).
+// TestMADEARunEqualsMergedCapture: the 19 rotated MADEA files and the same
+// frames merged into one capture give the same destinations, flow counts
+// included (long-lived TLS connections cross the cuts), also when the files
+// are split into 4 shards (a connection named by its SNI in one shard and
+// continued through the first files of the next).
 func TestMADEARunEqualsMergedCapture(t *testing.T) {
+	files, err := engine.ExpandInputs([]string{testutil.Fixture(t, "madea")})
+	if err != nil {
+		t.Fatal(err)
+	}
 	var paths []string
-	for _, f := range gaplessRun {
-		paths = append(paths, testutil.Fixture(t, "madea", f))
+	for _, f := range files {
+		paths = append(paths, f.Path)
 	}
 	merged := filepath.Join(t.TempDir(), "merged.pcap")
 	out, err := os.Create(merged)
@@ -153,18 +188,27 @@ func TestMADEARunEqualsMergedCapture(t *testing.T) {
 	out.Close()
 	devices := testutil.Fixture(t, "madea", "Device_MAC_Name_Mapping.csv")
 	want := destinationRows(t, []string{merged}, devices, 1)
-	got := destinationRows(t, paths, devices, 2)
 	var flows int64
-	for k, w := range want {
+	for _, w := range want {
 		flows += w.Flows
-		if got[k] != w {
-			t.Errorf("%s: rotated files %+v, merged capture %+v", k, got[k], w)
+	}
+	for how, got := range map[string]map[string]rowTotals{
+		"rotated files":           destinationRows(t, paths, devices, 2),
+		"rotated files, 4 shards": shardedRows(t, paths, devices, 4),
+	} {
+		for k, w := range want {
+			if got[k] != w {
+				t.Errorf("%s: %s %+v, merged capture %+v", k, how, got[k], w)
+			}
+		}
+		for k := range got {
+			if _, ok := want[k]; !ok {
+				t.Errorf("%s only: %s", how, k)
+			}
 		}
 	}
-	for k := range got {
-		if _, ok := want[k]; !ok {
-			t.Errorf("rotated files only: %s", k)
-		}
+	if t.Failed() {
+		return
 	}
-	t.Logf("%d destinations, %d flows: identical from the 11 rotated files and the merged capture", len(want), flows)
+	t.Logf("%d destinations, %d flows: identical from the %d rotated files (also in 4 shards) and the merged capture", len(want), flows, len(paths))
 }
