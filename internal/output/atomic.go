@@ -53,7 +53,7 @@ func isProtected(path string) bool {
 // WriteFile writes path atomically: write fills a buffered temporary file in
 // the same folder, which is renamed over path only when write returns nil.
 // Parent folders are created.
-func WriteFile(path string, write func(w *bufio.Writer) error) (err error) {
+func WriteFile(path string, write func(w *bufio.Writer) error) error {
 	if isProtected(path) {
 		return fmt.Errorf("refusing to write %s: it is one of the input captures", path)
 	}
@@ -70,26 +70,28 @@ func WriteFile(path string, write func(w *bufio.Writer) error) (err error) {
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	bw := bufio.NewWriterSize(tmp, 1<<16)
-	if err = write(bw); err != nil {
-		return err
-	}
-	if err = bw.Flush(); err != nil {
-		return err
-	}
 	// No fsync: the rename makes the file appear whole or not at all to
 	// every other process and survives SIGINT/SIGTERM; syncing each of the
 	// thousands of per-device-month files would dominate the run time.
-	if err = tmp.Close(); err != nil {
+	if err := fill(tmp, write); err != nil {
+		os.Remove(tmp.Name())
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// fill runs write over a buffered writer on file, flushes and closes it;
+// the file is closed whatever happens.
+func fill(file *os.File, write func(w *bufio.Writer) error) error {
+	bw := bufio.NewWriterSize(file, 1<<16)
+	err := write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := file.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // madeDirs remembers folders already created, so writing hundreds of files

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sync"
 )
 
 // Folder writes many small files under one folder (destinations writes
@@ -25,7 +24,6 @@ import (
 type Folder struct {
 	final, work string
 	staged      bool
-	dirs        sync.Map // folders already made under work
 }
 
 // NewFolder prepares writing under path.
@@ -56,27 +54,14 @@ func (f *Folder) WriteFile(rel string, write func(w *bufio.Writer) error) error 
 		return writeIfChanged(filepath.Join(f.final, rel), write)
 	}
 	path := filepath.Join(f.work, rel)
-	dir := filepath.Dir(path)
-	if _, ok := f.dirs.Load(dir); !ok {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-		f.dirs.Store(dir, true)
+	if err := ensureDir(filepath.Dir(path)); err != nil {
+		return err
 	}
 	file, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
 	}
-	bw := bufio.NewWriterSize(file, 1<<16)
-	if err := write(bw); err != nil {
-		file.Close()
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		file.Close()
-		return err
-	}
-	return file.Close()
+	return fill(file, write)
 }
 
 // Commit moves a staged folder into place. When another process created
