@@ -7,9 +7,9 @@ import (
 	"github.com/iotlens/iotlens/internal/backends"
 )
 
-// awsIoT is the built-in IoT-backend catalogue, wired in as the CLI does
+// builtinCatalogue is the built-in IoT-backend catalogue, wired in as the CLI does
 // (internal/enrich).
-func awsIoT(domain string) (Platform, bool) {
+func builtinCatalogue(domain string) (Platform, bool) {
 	m, ok := backends.Default().MatchDomain(domain)
 	return Platform{Provider: m.Provider, WhiteLabel: m.WhiteLabel}, ok
 }
@@ -37,7 +37,7 @@ func with(dev Input, domain string) Input {
 }
 
 func TestClassify(t *testing.T) {
-	c := NewClassifier(Default(), awsIoT)
+	c := NewClassifier(Default(), builtinCatalogue)
 	tests := []struct {
 		in    Input
 		party Party
@@ -255,7 +255,7 @@ func contains(list []string, s string) bool {
 
 // One classifier serves the report builders of several goroutines.
 func TestClassifyConcurrent(t *testing.T) {
-	c := NewClassifier(nil, awsIoT)
+	c := NewClassifier(nil, builtinCatalogue)
 	want := c.Classify(with(kasaBulb, "use1-api.tplinkra.com"))
 	done := make(chan Verdict)
 	for i := 0; i < 8; i++ {

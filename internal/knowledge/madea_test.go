@@ -36,7 +36,7 @@ func madeaDestinations(t *testing.T) map[[2]string]bool {
 // profile for the device that contacted it, with its name and the vendor of
 // its MAC, and checks the party a researcher would give.
 func TestMADEAProfile(t *testing.T) {
-	c := NewClassifier(nil, awsIoT)
+	c := NewClassifier(nil, builtinCatalogue)
 	want := []struct {
 		device, suffix string
 		party          Party
