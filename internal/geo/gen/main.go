@@ -10,6 +10,8 @@ import (
 	"os"
 	"slices"
 	"strings"
+
+	"github.com/iotlens/iotlens/internal/debpkg"
 )
 
 const debianPackage = "iso-codes"
@@ -21,7 +23,7 @@ func main() {
 	status := flag.String("dpkg-status", "/var/lib/dpkg/status", "dpkg status file, read for the package version")
 	out := flag.String("out", "countries.tsv", "output file")
 	flag.Parse()
-	if err := run(*src, packageVersion(*status, debianPackage), *out); err != nil {
+	if err := run(*src, debpkg.Version(*status, debianPackage), *out); err != nil {
 		fmt.Fprintln(os.Stderr, "geo/gen:", err)
 		os.Exit(1)
 	}
@@ -64,24 +66,4 @@ func run(src, version, out string) error {
 		fmt.Fprintf(&buf, "%s\t%s\n", c.Alpha2, name)
 	}
 	return os.WriteFile(out, buf.Bytes(), 0o644)
-}
-
-// packageVersion reads a package's version from the dpkg status file, or
-// "unknown".
-func packageVersion(statusFile, pkg string) string {
-	raw, err := os.ReadFile(statusFile)
-	if err != nil {
-		return "unknown"
-	}
-	for stanza := range strings.SplitSeq(string(raw), "\n\n") {
-		if !strings.HasPrefix(stanza, "Package: "+pkg+"\n") {
-			continue
-		}
-		for line := range strings.SplitSeq(stanza, "\n") {
-			if v, ok := strings.CutPrefix(line, "Version: "); ok {
-				return strings.TrimSpace(v)
-			}
-		}
-	}
-	return "unknown"
 }

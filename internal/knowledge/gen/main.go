@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/iotlens/iotlens/internal/debpkg"
 )
 
 // debianPackage ships the lists; the generator records its version.
@@ -43,7 +45,7 @@ func main() {
 	out := flag.String("out", "trackers.txt.gz", "output file")
 	flag.Parse()
 	if *version == "" {
-		*version = packageVersion(*status, debianPackage)
+		*version = debpkg.Version(*status, debianPackage)
 	}
 	if err := run(*src, *version, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "knowledge/gen:", err)
@@ -246,24 +248,4 @@ func encode(rows []entry, version string, titles []string) ([]byte, error) {
 		return nil, err
 	}
 	return out.Bytes(), nil
-}
-
-// packageVersion reads a package's version from the dpkg status file, or
-// "unknown".
-func packageVersion(statusFile, pkg string) string {
-	raw, err := os.ReadFile(statusFile)
-	if err != nil {
-		return "unknown"
-	}
-	for stanza := range strings.SplitSeq(string(raw), "\n\n") {
-		if !strings.HasPrefix(stanza, "Package: "+pkg+"\n") {
-			continue
-		}
-		for line := range strings.SplitSeq(stanza, "\n") {
-			if v, ok := strings.CutPrefix(line, "Version: "); ok {
-				return strings.TrimSpace(v)
-			}
-		}
-	}
-	return "unknown"
 }

@@ -105,20 +105,3 @@ func TestRunErrors(t *testing.T) {
 		t.Errorf("no rules: %v", err)
 	}
 }
-
-func TestPackageVersion(t *testing.T) {
-	status := filepath.Join(t.TempDir(), "status")
-	text := "Package: other\nVersion: 9\n\nPackage: webext-ublock-origin-firefox\nStatus: install ok installed\nVersion: 1.67.0+dfsg-1~deb12u1\n\n"
-	if err := os.WriteFile(status, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if v := packageVersion(status, debianPackage); v != "1.67.0+dfsg-1~deb12u1" {
-		t.Errorf("packageVersion = %q", v)
-	}
-	if v := packageVersion(status, "absent"); v != "unknown" {
-		t.Errorf("absent package = %q", v)
-	}
-	if v := packageVersion(filepath.Join(t.TempDir(), "none"), debianPackage); v != "unknown" {
-		t.Errorf("missing status file = %q", v)
-	}
-}
